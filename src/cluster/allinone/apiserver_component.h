@@ -1,0 +1,38 @@
+// The API server as a control-plane component: the HTTPS server with the health and version
+// endpoints, and the health-check registry later components add their checks to.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "cluster/allinone/component.h"
+#include "cluster/allinone/control_plane.h"
+#include "cluster/apiserver/health.h"
+#include "cluster/apiserver/server.h"
+
+namespace mini::cluster {
+
+class ApiServerComponent final : public Component {
+ public:
+  /// `shutting_down` turns /readyz's "shutdown" check red once set; it must outlive this.
+  ApiServerComponent(const ControlPlaneOptions& options, const std::atomic<bool>& shutting_down);
+
+  std::string_view Name() const override { return "apiserver"; }
+  /// Fails with reason kReasonPortInUse when the secure port is taken.
+  Status Start() override;
+  /// Stops accepting and gives requests in flight a few seconds to finish.
+  void Stop() override;
+
+  /// The bound port; valid after a successful Start.
+  uint16_t port() const;
+  apiserver::HealthChecks& health_checks() { return health_; }
+
+ private:
+  const ControlPlaneOptions options_;
+  const std::atomic<bool>& shutting_down_;
+  apiserver::HealthChecks health_;
+  std::unique_ptr<apiserver::Server> server_;
+};
+
+}  // namespace mini::cluster

@@ -1,0 +1,110 @@
+// The API server's request and response model, free of Beast and Asio so handlers (discovery,
+// REST storage, watch, logs) compile quickly and can be tested without a socket.
+//
+// A handler turns a Request into a Response. A response body known up front goes in `body`; a
+// body produced over time (watch events, followed logs) is a BodyStream the server drives after
+// sending the head. Values here are plain data: copy and move them freely.
+#pragma once
+
+#include <boost/json/fwd.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mini::cluster::apiserver {
+
+/// Who sent a request, as authentication established it.
+struct UserInfo {
+  std::string name;                 // certificate CN; "system:anonymous" without a certificate
+  std::vector<std::string> groups;  // certificate O values plus the system:* group
+  bool authenticated = false;
+};
+
+UserInfo AnonymousUser();
+
+/// Ordered name/value pairs. Query keys may repeat (exec's `command`), so this is not a map.
+class Fields {
+ public:
+  void Add(std::string name, std::string value);
+  /// First value of `name`, or nullopt. Header lookups ignore case; query lookups do not.
+  std::optional<std::string_view> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+  /// Every value of `name`, in order.
+  std::vector<std::string> GetAll(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+  /// Header fields compare names case-insensitively (HTTP); query fields exactly.
+  static Fields Headers() { return Fields(true); }
+  static Fields Query() { return Fields(false); }
+
+ private:
+  explicit Fields(bool ignore_case) : ignore_case_(ignore_case) {}
+  bool Matches(std::string_view a, std::string_view b) const;
+
+  bool ignore_case_;
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct Request {
+  std::string method;  // "GET", "POST", ... as sent
+  std::string path;    // percent-decoded, without the query
+  Fields query = Fields::Query();
+  Fields headers = Fields::Headers();
+  std::string body;
+  UserInfo user;
+  std::string remote_address;  // "ip:port" of the client
+};
+
+/// Splits a request target into its decoded path and query. kInvalidArgument on a malformed
+/// percent escape. As Go's url.ParseQuery does, '+' in the query means a space.
+Status ParseTarget(std::string_view target, std::string* path, Fields* query);
+
+class StreamSink;
+
+/// A response body produced over time. The server calls Start once after the head is sent and
+/// Cancel once when the client goes away or the server stops; neither may block.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  /// Keep `sink` and write to it from any thread until done, then Close it.
+  virtual void Start(std::shared_ptr<StreamSink> sink) = 0;
+  /// Stop producing and drop the sink. May run concurrently with a Write on another thread;
+  /// writes after Cancel are discarded.
+  virtual void Cancel() = 0;
+};
+
+/// The connection end of a BodyStream. Thread-safe.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  /// Queues `data` (e.g. one watch event with its newline) and returns at once. False when the
+  /// client has gone, the stream was closed or the client reads too slowly: stop writing then.
+  virtual bool Write(std::string data) = 0;
+  /// Ends the body after what is queued. Later writes return false.
+  virtual void Close() = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  /// When set, `body` is ignored: the body is sent chunked as the stream produces it, and the
+  /// connection closes when it ends.
+  std::shared_ptr<BodyStream> stream;
+};
+
+Response TextResponse(int status, std::string body);
+Response JsonResponse(int status, const boost::json::value& value);
+/// A Kubernetes `Status` object (kind Status, status Failure) with this code, reason and message.
+Response StatusResponse(int code, std::string_view reason, std::string_view message);
+/// Maps a mini Status to the HTTP code and Kubernetes reason that clients expect for it.
+Response ErrorResponse(const Status& status);
+
+}  // namespace mini::cluster::apiserver
