@@ -1,0 +1,74 @@
+// The contract every folder under drivers/ implements: one machine per profile, created,
+// started, stopped and deleted on request, its state read from reality (processes, hypervisor),
+// never from a cache that could lie after a crash.
+//
+// A driver boots the machine and, inside it, `mini control-plane`; the machine lifecycle in
+// src/vm waits for the API server and wires kubeconfig. Methods may block (they wait for
+// processes and hypervisors) and are called with the profile lock held, one at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace mini::vm {
+
+enum class MachineState {
+  kNonexistent,  // never created, or deleted
+  kStopped,      // created, not running
+  kRunning,
+  kError,        // should be running but is not (crashed), or cannot be inspected
+};
+std::string_view StateName(MachineState state);  // "Nonexistent", "Stopped", "Running", "Error"
+
+/// Everything a driver needs to know about the machine it manages.
+struct MachineSpec {
+  std::string name;                   // the profile name; also the node name
+  std::filesystem::path machine_dir;  // the driver's own state, removed by Delete
+  std::filesystem::path console_log;  // where the control plane's (or guest's) output goes
+  std::filesystem::path mini_binary;  // the mini executable to run as the control plane
+  int cpus = 2;
+  int64_t memory_mb = 4096;
+  int64_t disk_size_mb = 20000;
+  uint16_t apiserver_port = 8443;
+  // Certificates the control plane serves with and verifies clients against.
+  std::filesystem::path ca_cert;
+  std::filesystem::path serving_cert;
+  std::filesystem::path serving_key;
+};
+
+/// Where the API server answers, as seen from the host.
+struct Endpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+
+  /// Prepares the machine's resources (directories, disks); idempotent.
+  virtual Status Create(const MachineSpec& spec) = 0;
+  /// Boots the machine and launches the control plane in it, returning once it is launched
+  /// (not necessarily ready). kFailedPrecondition when a needed resource (a port) is taken.
+  virtual Status Start(const MachineSpec& spec) = 0;
+  /// Shuts down gracefully, forcing it after a timeout. OK when already stopped.
+  virtual Status Stop(const MachineSpec& spec) = 0;
+  /// Stops at once, without a graceful shutdown. OK when already stopped.
+  virtual Status Kill(const MachineSpec& spec) = 0;
+  /// Kills the machine if needed and removes everything Create made.
+  virtual Status Delete(const MachineSpec& spec) = 0;
+  /// The machine's real state.
+  virtual Result<MachineState> State(const MachineSpec& spec) = 0;
+  /// The node's IP address as seen by other nodes (known before Start for some drivers).
+  virtual Result<std::string> NodeIP(const MachineSpec& spec) = 0;
+  /// Where the host reaches the API server.
+  virtual Result<Endpoint> ApiEndpoint(const MachineSpec& spec) = 0;
+};
+using DriverPtr = std::unique_ptr<Driver>;
+
+}  // namespace mini::vm

@@ -1,0 +1,63 @@
+// The machine lifecycle: what `mini start/stop/delete/status/update-context` do to a profile,
+// against any driver. Commands hold no orchestration; they build a request and call these.
+//
+// Every mutating operation holds the profile's lock, so two mini processes never interleave
+// their changes to one profile; reads (status) take no lock and read atomically written files.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "vm/driver_registry.h"
+#include "vm/home.h"
+#include "vm/profile.h"
+
+namespace mini::vm {
+
+struct Context {
+  Home home;
+  const DriverRegistry* drivers = nullptr;
+  std::filesystem::path kubeconfig;
+  /// Progress for the user, one line per step.
+  std::function<void(const std::string&)> say = [](const std::string&) {};
+  /// How long to wait for another mini process working on the same profile.
+  std::chrono::milliseconds lock_timeout{std::chrono::seconds(30)};
+};
+
+struct StartRequest {
+  ClusterConfig config;  // name and the resolved flags/defaults; driver may be empty (auto)
+  /// Which fields the user gave explicitly, so an existing profile can refuse a change it
+  /// cannot apply instead of ignoring it.
+  bool driver_given = false;
+  bool keep_context = false;
+  std::chrono::milliseconds wait_timeout{std::chrono::minutes(6)};
+};
+
+Status StartCluster(const Context& ctx, const StartRequest& request);
+Status StopCluster(const Context& ctx, const std::string& profile);
+/// Removes the machine, the profile's files and its kubeconfig entries. A profile that does
+/// not exist is not an error: whatever it left behind is removed all the same.
+Status DeleteCluster(const Context& ctx, const std::string& profile);
+/// Points the profile's kubeconfig entries at the running cluster again.
+Status UpdateContext(const Context& ctx, const std::string& profile);
+
+/// minikube's status fields. Values: Running, Stopped, Error, Nonexistent; Kubeconfig:
+/// Configured, Misconfigured, or Stopped when the host is not running.
+struct ClusterStatus {
+  std::string name;
+  std::string host;
+  std::string kubelet;
+  std::string apiserver;
+  std::string kubeconfig;
+  bool worker = false;
+
+  /// minikube's exit-code bit field: 1 host, 2 cluster (kubelet or apiserver), 4 kubeconfig.
+  int ExitCode() const;
+};
+Result<ClusterStatus> GetStatus(const Context& ctx, const std::string& profile);
+
+}  // namespace mini::vm

@@ -1,0 +1,85 @@
+#include "common/files.h"
+#include "vm/lifecycle/lifecycle.h"
+#include "vm/lifecycle/machine.h"
+
+namespace mini::vm {
+
+namespace {
+// An existing profile keeps its configuration; a flag that would change what cannot change
+// (the driver) is refused rather than silently ignored.
+Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& request) {
+  const ClusterConfig& wanted = request.config;
+  if (!ProfileExists(ctx.home, wanted.name)) {
+    return wanted;
+  }
+  MINI_ASSIGN_OR_RETURN(ClusterConfig existing, LoadProfile(ctx.home, wanted.name));
+  if (request.driver_given && ctx.drivers->Find(wanted.driver) != ctx.drivers->Find(existing.driver)) {
+    return Error(Code::kFailedPrecondition,
+                 "profile \"{}\" exists with the {} driver; it cannot switch to {}", wanted.name,
+                 existing.driver, wanted.driver)
+        .WithAdvice(fmt::format("run \"mini delete -p {}\" first, or start another profile with -p",
+                                wanted.name))
+        .WithReason("GUEST_DRIVER_MISMATCH");
+  }
+  return existing;
+}
+
+bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& machine) {
+  auto endpoint = machine.driver->ApiEndpoint(machine.spec);
+  return endpoint.ok() && WaitForApiServer(machine, AdminTls(ctx, profile, *endpoint), *endpoint,
+                                           std::chrono::seconds(2))
+                              .ok();
+}
+
+Status WireKubeconfig(const Context& ctx, const ClusterConfig& config, Machine& machine,
+                      bool keep_context) {
+  MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
+  return kubeconfig::Upsert(ctx.kubeconfig, KubeconfigEntry(ctx, config.name, endpoint),
+                            !keep_context)
+      .WithReason("HOST_KUBECONFIG_WRITE");
+}
+}  // namespace
+
+Status StartCluster(const Context& ctx, const StartRequest& request) {
+  MINI_RETURN_IF_ERROR(ValidateProfileName(request.config.name));
+  MINI_ASSIGN_OR_RETURN(FileLock lock, LockProfile(ctx, request.config.name));
+  MINI_ASSIGN_OR_RETURN(ClusterConfig config, ResolveConfig(ctx, request));
+  MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/true));
+  config.driver = machine.def->name;
+
+  MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
+  if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
+    ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
+    return WireKubeconfig(ctx, config, machine, request.keep_context);
+  }
+  if (state == MachineState::kRunning || state == MachineState::kError) {
+    // A half-alive or crashed control plane is restarted from scratch, keeping its data.
+    ctx.say("Restarting the control plane, which was not healthy ...");
+    MINI_RETURN_IF_ERROR(machine.driver->Kill(machine.spec));
+  }
+
+  MINI_ASSIGN_OR_RETURN(config.node_ip, machine.driver->NodeIP(machine.spec));
+  MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
+  MINI_RETURN_IF_ERROR(EnsureCertificates(ctx, config, config.node_ip)
+                           .WithContext("preparing certificates")
+                           .WithReason("HOST_CERTS"));
+  ctx.say(fmt::format("Starting the \"{}\" control plane with the {} driver ...", config.name,
+                      config.driver));
+  MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
+  // Asked only now: a VM driver may learn its forwarded port while starting.
+  MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
+  Status ready = WaitForApiServer(machine, AdminTls(ctx, config.name, endpoint), endpoint,
+                                  request.wait_timeout);
+  if (!ready.ok()) {
+    // Leave nothing running that status would have to explain.
+    (void)machine.driver->Kill(machine.spec);
+    return ready;
+  }
+  MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
+  ctx.say(fmt::format("Done! kubectl is now configured to use \"{}\" cluster and \"default\" "
+                      "namespace by default",
+                      config.name));
+  return Status::Ok();
+}
+
+}  // namespace mini::vm

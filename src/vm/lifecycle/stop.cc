@@ -1,0 +1,24 @@
+#include "common/files.h"
+#include "vm/lifecycle/lifecycle.h"
+#include "vm/lifecycle/machine.h"
+
+namespace mini::vm {
+
+Status StopCluster(const Context& ctx, const std::string& profile) {
+  MINI_ASSIGN_OR_RETURN(ClusterConfig config, LoadProfile(ctx.home, profile));
+  MINI_ASSIGN_OR_RETURN(FileLock lock, LockProfile(ctx, profile));
+  MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/false));
+  MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
+  if (state == MachineState::kStopped || state == MachineState::kNonexistent) {
+    ctx.say(fmt::format("The \"{}\" cluster is already stopped.", profile));
+    return Status::Ok();
+  }
+  ctx.say(fmt::format("Stopping node \"{}\" ...", profile));
+  MINI_RETURN_IF_ERROR(machine.driver->Stop(machine.spec)
+                           .WithContext("stopping \"{}\"", profile)
+                           .WithReason("GUEST_STOP"));
+  ctx.say("1 node stopped.");
+  return Status::Ok();
+}
+
+}  // namespace mini::vm

@@ -1,0 +1,39 @@
+// A profile is one named cluster: its configuration, saved as profiles/<name>/config.json.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "vm/home.h"
+
+namespace mini::vm {
+
+inline constexpr char kDefaultProfile[] = "mini";
+inline constexpr char kKubernetesVersion[] = "v1.32.4";
+
+struct ClusterConfig {
+  std::string name;
+  std::string driver;
+  int cpus = 2;
+  int64_t memory_mb = 4096;
+  int64_t disk_size_mb = 20000;
+  uint16_t apiserver_port = 8443;
+  std::string kubernetes_version = kKubernetesVersion;
+  std::string node_ip;  // known once the machine has started
+};
+
+/// kInvalidArgument unless `name` can name a directory and a kubeconfig entry:
+/// letters, digits, '-', '_' and '.', starting with a letter or digit, at most 63 characters.
+Status ValidateProfileName(const std::string& name);
+
+/// kNotFound (with the "mini profile list" advice) when the profile does not exist;
+/// kInvalidArgument when its config.json is damaged, naming the file and how to recover.
+Result<ClusterConfig> LoadProfile(const Home& home, const std::string& name);
+Status SaveProfile(const Home& home, const ClusterConfig& config);
+bool ProfileExists(const Home& home, const std::string& name);
+/// Names of the directories under profiles/, sorted.
+std::vector<std::string> ListProfiles(const Home& home);
+
+}  // namespace mini::vm
