@@ -1,0 +1,26 @@
+// One SetUp function per command, each in its own file pair under commands/. A SetUp adds the
+// subcommand and its flags to the app and installs a callback that stores its Status in
+// Globals; commands hold no orchestration of their own.
+#pragma once
+
+#include "cli/app.h"
+
+namespace mini::cli {
+
+void SetUpVersion(CLI::App& app, Globals& globals);
+void SetUpStart(CLI::App& app, Globals& globals);
+void SetUpStop(CLI::App& app, Globals& globals);
+void SetUpDelete(CLI::App& app, Globals& globals);
+void SetUpStatus(CLI::App& app, Globals& globals);
+void SetUpProfile(CLI::App& app, Globals& globals);
+void SetUpConfig(CLI::App& app, Globals& globals);
+void SetUpUpdateContext(CLI::App& app, Globals& globals);
+void SetUpKubectl(CLI::App& app, Globals& globals);
+void SetUpCompletion(CLI::App& app, Globals& globals);
+void SetUpControlPlane(CLI::App& app, Globals& globals);
+
+/// `mini [flags] kubectl [flags] -- ARGS` (or without `--`): removes what belongs to kubectl
+/// from `args` and returns it, so mini's parser never sees kubectl's flags.
+std::vector<std::string> SplitPassthrough(std::vector<std::string>& args);
+
+}  // namespace mini::cli

@@ -1,0 +1,77 @@
+#include "cli/commands/commands.h"
+#include "common/version.h"
+#include "vm/settings.h"
+
+namespace mini::cli {
+namespace {
+
+struct StartOptions {
+  std::string driver, cpus, memory, disk_size, apiserver_port;
+  bool keep_context = false;
+  std::string wait_timeout = "6m";
+};
+
+// Flag, else `mini config` default, else built-in default.
+std::string Pick(const std::string& flag, const vm::Settings& settings, const char* key,
+                 std::string fallback) {
+  return !flag.empty() ? flag : settings.Get(key).value_or(std::move(fallback));
+}
+
+Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  size_t digits = text.find_first_not_of("0123456789");
+  std::string unit = digits == std::string::npos ? "s" : text.substr(digits);
+  int64_t scale = unit == "s" ? 1000 : unit == "m" ? 60000 : unit == "h" ? 3600000 : 0;
+  if (digits == 0 || scale == 0 || text.size() > 9) {
+    return Error(Code::kInvalidArgument, "invalid --wait-timeout \"{}\"", text)
+        .WithAdvice("give a duration such as 90s, 6m or 1h")
+        .WithReason("MK_USAGE");
+  }
+  return std::chrono::milliseconds(std::stoll(text.substr(0, digits)) * scale);
+}
+
+Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& profile) {
+  MINI_ASSIGN_OR_RETURN(vm::Home home, vm::Home::FromEnvironment());
+  MINI_ASSIGN_OR_RETURN(vm::Settings settings, vm::Settings::Load(home));
+  vm::StartRequest r;
+  r.config.name = profile;
+  r.driver_given = !o.driver.empty();
+  r.config.driver = Pick(o.driver, settings, "driver", "");
+  MINI_ASSIGN_OR_RETURN(r.config.cpus, vm::ParseCpus(Pick(o.cpus, settings, "cpus", "2")));
+  MINI_ASSIGN_OR_RETURN(r.config.memory_mb,
+                        vm::ParseMegabytes(Pick(o.memory, settings, "memory", "4096"), "memory"));
+  MINI_ASSIGN_OR_RETURN(
+      r.config.disk_size_mb,
+      vm::ParseMegabytes(Pick(o.disk_size, settings, "disk-size", "20000"), "disk-size"));
+  MINI_ASSIGN_OR_RETURN(
+      r.config.apiserver_port,
+      vm::ParsePort(Pick(o.apiserver_port, settings, "apiserver-port", "8443"), "apiserver-port"));
+  r.keep_context = o.keep_context;
+  MINI_ASSIGN_OR_RETURN(r.wait_timeout, ParseDuration(o.wait_timeout));
+  return r;
+}
+
+Status RunStart(const StartOptions& options, const Globals& globals) {
+  MINI_ASSIGN_OR_RETURN(std::string profile, ResolveProfile(globals));
+  MINI_ASSIGN_OR_RETURN(vm::StartRequest request, BuildRequest(options, profile));
+  MINI_ASSIGN_OR_RETURN(vm::Context ctx, MakeContext());
+  Say(fmt::format("mini {}", Version()));
+  return vm::StartCluster(ctx, request);
+}
+
+}  // namespace
+
+void SetUpStart(CLI::App& app, Globals& globals) {
+  auto o = std::make_shared<StartOptions>();
+  auto* cmd = app.add_subcommand("start", "Start a local Kubernetes cluster");
+  cmd->add_option("-d,--driver", o->driver, "Driver to use (default: the best one available)");
+  cmd->add_option("--cpus", o->cpus, "Number of CPUs of the machine, or max");
+  cmd->add_option("-m,--memory", o->memory, "Memory of the machine (e.g. 4096, 4g)");
+  cmd->add_option("--disk-size", o->disk_size, "Size of the machine's data disk (e.g. 20g)");
+  cmd->add_option("--apiserver-port", o->apiserver_port, "Port the API server listens on");
+  cmd->add_flag("--keep-context", o->keep_context, "Do not switch kubectl's current context");
+  cmd->add_option("--wait-timeout", o->wait_timeout,
+                  "How long to wait for the cluster to be ready (e.g. 90s, 6m)");
+  cmd->callback([o, &globals] { globals.status = RunStart(*o, globals); });
+}
+
+}  // namespace mini::cli
