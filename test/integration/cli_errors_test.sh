@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Bad input gets one clear line, the exit code of its category, and changes nothing.
+source "$(dirname "$0")/lib.sh"
+
+run "$MINI" frobnicate
+expect_code 14 "unknown command"
+expect_contains "$ERR" 'unknown command "frobnicate"' "unknown command"
+
+run "$MINI" start --driver=hyperv
+expect_code 55 "unknown driver"
+expect_contains "$ERR" 'choose one of: native' "unknown driver"
+
+run "$MINI" start --memory=abc
+expect_code 14 "--memory=abc"
+expect_contains "$ERR" 'invalid memory "abc"' "--memory=abc"
+
+run "$MINI" start --cpus=0
+expect_code 14 "--cpus=0"
+expect_contains "$ERR" 'invalid cpus "0"' "--cpus=0"
+[ ! -e "$MINI_HOME/profiles" ] || fail "a rejected start left a profile behind"
+
+run "$MINI" status -p nope
+expect_code 85 "status of a missing profile"
+expect_contains "$ERR" 'profile "nope" not found' "status of a missing profile"
+
+run "$MINI" start -p ../evil
+expect_code 14 "bad profile name"
+
+# config
+run "$MINI" config set memory 8g
+expect_code 0 "config set"
+run "$MINI" config get memory
+[ "$OUT" = "8g" ] || fail "config get memory printed '$OUT'"
+run "$MINI" config set cpus 0
+expect_code 14 "config set cpus 0"
+run "$MINI" config set colour blue
+expect_code 14 "config set unknown key"
+expect_contains "$ERR" "known keys" "config set unknown key"
+run "$MINI" config set driver nosuch
+expect_code 55 "config set driver nosuch"
+run "$MINI" config view
+expect_contains "$OUT" "- memory: 8g" "config view"
+run "$MINI" config unset memory
+expect_code 0 "config unset"
+run "$MINI" config get memory
+expect_code 15 "config get after unset"
+
+# a damaged global config is reported, not overwritten
+printf '{"memory": ' > "$MINI_HOME/config/config.json"
+run "$MINI" config set cpus 2
+[ "$CODE" -ne 0 ] || fail "config set over a damaged config.json succeeded"
+[ "$(cat "$MINI_HOME/config/config.json")" = '{"memory": ' ] || fail "damaged config.json was rewritten"
+rm "$MINI_HOME/config/config.json"
+
+# a damaged profile: status names the file, delete still removes it
+mkdir -p "$MINI_HOME/profiles/broken"
+printf '{"Name": ' > "$MINI_HOME/profiles/broken/config.json"
+run "$MINI" status -p broken
+expect_code 14 "status of a damaged profile"
+expect_contains "$ERR" "profiles/broken/config.json" "status of a damaged profile"
+run "$MINI" delete -p broken
+expect_code 0 "delete of a damaged profile"
+[ ! -e "$MINI_HOME/profiles/broken" ] || fail "delete left the damaged profile"
+
+# version, completion
+run "$MINI" version -o json
+expect_code 0 "version -o json"
+[ "$(json_field "$OUT" miniVersion)" = "$("$MINI" version --short)" ] || fail "version json: $OUT"
+run "$MINI" completion bash
+bash -n <(echo "$OUT") || fail "bash completion is not valid bash"
+expect_contains "$OUT" "update-context" "completion lists commands"
+expect_contains "$OUT" "--apiserver-port" "completion lists flags"
+
+finish
