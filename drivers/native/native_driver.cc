@@ -34,8 +34,10 @@ class NativeDriver : public vm::Driver {
     }
     Status port = net::CheckPortFree("0.0.0.0", spec.apiserver_port);
     if (!port.ok()) {
-      return port.WithAdvice("stop the program using it, or choose another port with "
-                             "--apiserver-port")
+      return port
+          .WithAdvice(
+              "stop the program using it, or choose another port with "
+              "--apiserver-port")
           .WithReason("HOST_PORT_IN_USE");
     }
     MINI_RETURN_IF_ERROR(Create(spec));

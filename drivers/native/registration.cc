@@ -15,7 +15,10 @@ vm::HostCheck CheckHost(uid_t effective_uid) {
 
 void Register(vm::DriverRegistry& registry) {
   // The lowest priority: a VM keeps the host clean, so any healthy VM driver is preferred.
-  Status s = registry.Register({"native", {"none"}, 10, [] { return CheckHost(::geteuid()); },
+  Status s = registry.Register({"native",
+                                {"none"},
+                                10,
+                                [] { return CheckHost(::geteuid()); },
                                 [] { return NewNativeDriver(NewSystemProcesses()); }});
   (void)s;  // the only registration of this name
 }

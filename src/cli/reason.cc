@@ -14,8 +14,8 @@ int Band(std::string_view reason) {
     int band;
   };
   static constexpr Prefix kBands[] = {
-      {"MK_", 10},  {"RSRC_", 20}, {"HOST_", 30}, {"IF_", 40},   {"DRV_", 50},
-      {"PROVIDER_", 60}, {"GUEST_", 80}, {"RT_", 90}, {"SVC_", 100},
+      {"MK_", 10},       {"RSRC_", 20},  {"HOST_", 30}, {"IF_", 40},   {"DRV_", 50},
+      {"PROVIDER_", 60}, {"GUEST_", 80}, {"RT_", 90},   {"SVC_", 100},
   };
   for (const auto& b : kBands) {
     if (reason.substr(0, b.prefix.size()) == b.prefix) {
@@ -29,15 +29,24 @@ int Offset(Code code) {
   switch (code) {
     case Code::kConflict:
     case Code::kAlreadyExists:
-    case Code::kFailedPrecondition: return 1;
-    case Code::kDeadlineExceeded: return 2;
-    case Code::kUnavailable: return 3;  // not running
-    case Code::kInvalidArgument: return 4;
-    case Code::kNotFound: return 5;
-    case Code::kUnimplemented: return 6;
-    case Code::kPermissionDenied: return 7;
-    case Code::kResourceExhausted: return 9;
-    default: return 0;
+    case Code::kFailedPrecondition:
+      return 1;
+    case Code::kDeadlineExceeded:
+      return 2;
+    case Code::kUnavailable:
+      return 3;  // not running
+    case Code::kInvalidArgument:
+      return 4;
+    case Code::kNotFound:
+      return 5;
+    case Code::kUnimplemented:
+      return 6;
+    case Code::kPermissionDenied:
+      return 7;
+    case Code::kResourceExhausted:
+      return 9;
+    default:
+      return 0;
   }
 }
 

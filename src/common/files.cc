@@ -76,7 +76,8 @@ Status MakeDirs(const fs::path& dir, mode_t mode) {
   }
   MINI_RETURN_IF_ERROR(MakeDirs(dir.parent_path(), mode));
   if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST) {
-    return ErrnoError(CodeFromErrno(errno), errno, fmt::format("creating directory {}", dir.string()));
+    return ErrnoError(CodeFromErrno(errno), errno,
+                      fmt::format("creating directory {}", dir.string()));
   }
   return Status::Ok();
 }

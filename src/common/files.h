@@ -5,10 +5,11 @@
 // never a truncated file. Cross-process mutual exclusion uses flock(2) on a side file.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 #include "common/status.h"
 

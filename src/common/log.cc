@@ -7,7 +7,7 @@ namespace mini {
 
 void SetUpLogging(int verbosity, bool also_log_to_stderr) {
   auto logger = spdlog::stderr_logger_mt("mini");
-  logger->set_pattern("%^%L%m%d %H:%M:%S.%f %t %s:%#]%$ %v");
+  logger->set_pattern("%^%L%m%d %H:%M:%S.%f %t]%$ %v");  // klog-like, as Kubernetes logs read
   spdlog::level::level_enum level = spdlog::level::off;
   if (verbosity >= 3) {
     level = spdlog::level::trace;

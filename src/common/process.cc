@@ -6,13 +6,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/process/args.hpp>
-#include <boost/process/exe.hpp>
 #include <boost/process/child.hpp>
+#include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
-
-#include <algorithm>
+#include <boost/process/start_dir.hpp>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -93,8 +93,9 @@ class SystemProcesses : public Processes {
       return ErrnoError(CodeFromErrno(errno), errno, "opening " + options.log_file.string());
     }
     std::error_code ec;
-    bp::child child(bp::exe = options.argv[0], bp::args = args, bp::std_in < bp::null,
-                    (bp::std_out & bp::std_err) > log.get(), DetachedChild{}, ec);
+    bp::child child(bp::exe = options.argv[0], bp::args = args,
+                    bp::std_in<bp::null, (bp::std_out & bp::std_err)> log.get(),
+                    bp::start_dir = "/", DetachedChild{}, ec);
     if (ec) {
       return Error(CodeFromErrno(ec.value()), "starting {}: {}", options.argv[0], ec.message());
     }

@@ -24,7 +24,7 @@ struct ProcessId {
 };
 
 struct SpawnOptions {
-  std::vector<std::string> argv;  // argv[0] is the executable path
+  std::vector<std::string> argv;   // argv[0] is the executable path
   std::filesystem::path log_file;  // stdout and stderr are appended here; stdin is /dev/null
 };
 
@@ -39,7 +39,8 @@ class Processes {
   virtual ~Processes() = default;
 
   /// Starts a process in its own session (no controlling terminal, so it outlives the shell
-  /// and ignores its job control), with no descriptors of this process but the log.
+  /// and ignores its job control), in "/" (so it pins no directory of the caller's), with no
+  /// descriptors of this process but the log.
   virtual Result<ProcessId> Spawn(const SpawnOptions& options) = 0;
   /// For a process started by this object: reaps it if it has exited.
   virtual ChildState Poll(const ProcessId& id) = 0;

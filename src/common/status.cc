@@ -13,19 +13,32 @@ const std::string& Empty() {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kCancelled: return "Cancelled";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kNotFound: return "NotFound";
-    case Code::kAlreadyExists: return "AlreadyExists";
-    case Code::kConflict: return "Conflict";
-    case Code::kPermissionDenied: return "PermissionDenied";
-    case Code::kFailedPrecondition: return "FailedPrecondition";
-    case Code::kResourceExhausted: return "ResourceExhausted";
-    case Code::kUnavailable: return "Unavailable";
-    case Code::kDeadlineExceeded: return "DeadlineExceeded";
-    case Code::kUnimplemented: return "Unimplemented";
-    case Code::kInternal: return "Internal";
+    case Code::kOk:
+      return "OK";
+    case Code::kCancelled:
+      return "Cancelled";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Code::kConflict:
+      return "Conflict";
+    case Code::kPermissionDenied:
+      return "PermissionDenied";
+    case Code::kFailedPrecondition:
+      return "FailedPrecondition";
+    case Code::kResourceExhausted:
+      return "ResourceExhausted";
+    case Code::kUnavailable:
+      return "Unavailable";
+    case Code::kDeadlineExceeded:
+      return "DeadlineExceeded";
+    case Code::kUnimplemented:
+      return "Unimplemented";
+    case Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }
@@ -79,16 +92,41 @@ std::string Status::ToString() const {
 
 Code CodeFromErrno(int err) {
   switch (err) {
-    case ENOENT: case ENOTDIR: case ESRCH: return Code::kNotFound;
-    case EEXIST: return Code::kAlreadyExists;
-    case EACCES: case EPERM: case EROFS: return Code::kPermissionDenied;
-    case ENOSPC: case EDQUOT: case EMFILE: case ENFILE: case ENOMEM: return Code::kResourceExhausted;
-    case EADDRINUSE: case EBUSY: case EWOULDBLOCK: return Code::kFailedPrecondition;
-    case ETIMEDOUT: return Code::kDeadlineExceeded;
-    case ECONNREFUSED: case ECONNRESET: case EHOSTUNREACH: case ENETUNREACH: return Code::kUnavailable;
-    case EINVAL: case ENAMETOOLONG: case EISDIR: return Code::kInvalidArgument;
-    case EINTR: return Code::kCancelled;
-    default: return Code::kInternal;
+    case ENOENT:
+    case ENOTDIR:
+    case ESRCH:
+      return Code::kNotFound;
+    case EEXIST:
+      return Code::kAlreadyExists;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return Code::kPermissionDenied;
+    case ENOSPC:
+    case EDQUOT:
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+      return Code::kResourceExhausted;
+    case EADDRINUSE:
+    case EBUSY:
+    case EWOULDBLOCK:
+      return Code::kFailedPrecondition;
+    case ETIMEDOUT:
+      return Code::kDeadlineExceeded;
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+      return Code::kUnavailable;
+    case EINVAL:
+    case ENAMETOOLONG:
+    case EISDIR:
+      return Code::kInvalidArgument;
+    case EINTR:
+      return Code::kCancelled;
+    default:
+      return Code::kInternal;
   }
 }
 

@@ -22,7 +22,7 @@ enum class Code {
   kInvalidArgument,
   kNotFound,
   kAlreadyExists,
-  kConflict,            // a compare-and-swap lost: the caller's view is stale
+  kConflict,  // a compare-and-swap lost: the caller's view is stale
   kPermissionDenied,
   kFailedPrecondition,  // the system is not in a state that allows the operation
   kResourceExhausted,   // disk full, value over a size limit, quota
@@ -79,7 +79,8 @@ Status Error(Code code, fmt::format_string<Args...> format, Args&&... args) {
 
 /// Status for a failed system call: the message ends with strerror(err).
 Status ErrnoError(Code code, int err, std::string_view what);
-/// Picks the Code that matches an errno value (ENOENT -> kNotFound, EACCES -> kPermissionDenied...).
+/// Picks the Code that matches an errno value (ENOENT -> kNotFound, EACCES ->
+/// kPermissionDenied...).
 Code CodeFromErrno(int err);
 
 /// A value or the Status that explains why there is none.
@@ -113,12 +114,12 @@ class [[nodiscard]] Result {
 #define MINI_CONCAT_INNER_(a, b) a##b
 #define MINI_CONCAT_(a, b) MINI_CONCAT_INNER_(a, b)
 
-#define MINI_RETURN_IF_ERROR(expr)            \
-  do {                                        \
-    ::mini::Status mini_status_ = (expr);     \
-    if (!mini_status_.ok()) {                 \
-      return mini_status_;                    \
-    }                                         \
+#define MINI_RETURN_IF_ERROR(expr)        \
+  do {                                    \
+    ::mini::Status mini_status_ = (expr); \
+    if (!mini_status_.ok()) {             \
+      return mini_status_;                \
+    }                                     \
   } while (false)
 
 #define MINI_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

@@ -20,7 +20,7 @@ namespace mini::kubeconfig {
 /// What mini writes for one profile: cluster, user and context all named `name`.
 struct Entry {
   std::string name;
-  std::string server;                        // https://127.0.0.1:8443
+  std::string server;  // https://127.0.0.1:8443
   std::filesystem::path certificate_authority;
   std::filesystem::path client_certificate;
   std::filesystem::path client_key;

@@ -26,7 +26,7 @@ Result<AddrInfoPtr> ResolveBindAddress(const std::string& address, uint16_t port
   addrinfo* found = nullptr;
   const std::string service = std::to_string(port);
   // An empty address means "every interface", as for a listening server.
-  const char* node = address.empty() ? nullptr
+  const char* node = address.empty()          ? nullptr
                      : address == "localhost" ? "127.0.0.1"
                                               : address.c_str();
   int rc = getaddrinfo(node, service.c_str(), &hints, &found);
@@ -84,6 +84,20 @@ std::string PrimaryIPv4() {
   }
   freeifaddrs(list);
   return result;
+}
+
+std::string HostPort(const std::string& host, uint16_t port) {
+  bool ipv6 = host.find(':') != std::string::npos;
+  return ipv6 ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
+}
+
+Status TlsFileError(const std::filesystem::path& path, std::string_view what,
+                    const std::string& detail) {
+  std::error_code exists_ec;
+  if (!std::filesystem::exists(path, exists_ec)) {
+    return Error(Code::kNotFound, "{} {} does not exist", what, path.string());
+  }
+  return Error(Code::kInvalidArgument, "cannot load {} {}: {}", what, path.string(), detail);
 }
 
 }  // namespace mini::net

@@ -14,12 +14,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <exception>
 #include <memory>
 #include <utility>
 
 #include "common/version.h"
+#include "net/host.h"
 
 namespace mini::net {
 namespace {
@@ -37,17 +37,10 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Health and version answers are small; a bound keeps a misbehaving peer from exhausting memory.
 constexpr uint64_t kMaxBodyBytes = 64ull << 20;
 
-std::string HostPort(const std::string& host, uint16_t port) {
-  bool ipv6 = host.find(':') != std::string::npos;
-  return ipv6 ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
-}
+using net::HostPort;
 
 Status FileError(const std::filesystem::path& path, std::string_view what, const error_code& ec) {
-  std::error_code exists_ec;
-  if (!std::filesystem::exists(path, exists_ec)) {
-    return Error(Code::kNotFound, "{} {} does not exist", what, path.string());
-  }
-  return Error(Code::kInvalidArgument, "cannot load {} {}: {}", what, path.string(), ec.message());
+  return net::TlsFileError(path, what, ec.message());
 }
 
 Result<std::unique_ptr<ssl::context>> MakeContext(const TlsClientConfig& tls) {
@@ -98,8 +91,13 @@ class Call {
  public:
   Call(asio::io_context& ioc, ssl::context& ctx, const std::string& host, uint16_t port,
        std::chrono::milliseconds timeout)
-      : ioc_(ioc), resolver_(ioc), stream_(ioc, ctx), host_(host), port_(port),
-        timeout_(timeout), deadline_(Clock::now() + timeout) {}
+      : ioc_(ioc),
+        resolver_(ioc),
+        stream_(ioc, ctx),
+        host_(host),
+        port_(port),
+        timeout_(timeout),
+        deadline_(Clock::now() + timeout) {}
 
   asio::awaitable<void> Run(std::string target, std::string server_name) {
     status_ = co_await Connect();
@@ -193,8 +191,8 @@ class Call {
   }
 
   Status Timeout() const {
-    return Error(Code::kDeadlineExceeded, "{} did not answer within {} ms",
-                 HostPort(host_, port_), timeout_.count());
+    return Error(Code::kDeadlineExceeded, "{} did not answer within {} ms", HostPort(host_, port_),
+                 timeout_.count());
   }
 
   Status Failure(const error_code& ec, std::string_view doing) const {

@@ -38,13 +38,15 @@ struct Validity {
   std::chrono::hours renew_before;
 };
 
-inline constexpr Validity kCaValidity{std::chrono::hours(24 * 365 * 10), std::chrono::hours(24 * 90)};
+inline constexpr Validity kCaValidity{std::chrono::hours(24 * 365 * 10),
+                                      std::chrono::hours(24 * 90)};
 inline constexpr Validity kLeafValidity{std::chrono::hours(26280), std::chrono::hours(24 * 30)};
 
 /// What Ensure* did, so callers can say "Generating certificates" only when they do.
 enum class Outcome { kKept, kCreated };
 
-Result<Outcome> EnsureCa(const KeyPair& ca, const Subject& subject, Validity validity = kCaValidity);
+Result<Outcome> EnsureCa(const KeyPair& ca, const Subject& subject,
+                         Validity validity = kCaValidity);
 
 /// Serving certificate (serverAuth) signed by `ca`, covering every name in `names`.
 Result<Outcome> EnsureServingCert(const KeyPair& ca, const KeyPair& out, const Subject& subject,

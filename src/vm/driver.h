@@ -21,7 +21,7 @@ enum class MachineState {
   kNonexistent,  // never created, or deleted
   kStopped,      // created, not running
   kRunning,
-  kError,        // should be running but is not (crashed), or cannot be inspected
+  kError,  // should be running but is not (crashed), or cannot be inspected
 };
 std::string_view StateName(MachineState state);  // "Nonexistent", "Stopped", "Running", "Error"
 

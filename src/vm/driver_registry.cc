@@ -8,10 +8,14 @@ namespace mini::vm {
 
 std::string_view StateName(MachineState state) {
   switch (state) {
-    case MachineState::kNonexistent: return "Nonexistent";
-    case MachineState::kStopped: return "Stopped";
-    case MachineState::kRunning: return "Running";
-    case MachineState::kError: return "Error";
+    case MachineState::kNonexistent:
+      return "Nonexistent";
+    case MachineState::kStopped:
+      return "Stopped";
+    case MachineState::kRunning:
+      return "Running";
+    case MachineState::kError:
+      return "Error";
   }
   return "Error";
 }
@@ -43,8 +47,9 @@ std::vector<const DriverDef*> DriverRegistry::All() const {
   for (const auto& def : defs_) {
     all.push_back(&def);
   }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const DriverDef* a, const DriverDef* b) { return a->priority > b->priority; });
+  std::stable_sort(all.begin(), all.end(), [](const DriverDef* a, const DriverDef* b) {
+    return a->priority > b->priority;
+  });
   return all;
 }
 

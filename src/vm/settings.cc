@@ -128,8 +128,8 @@ Result<Settings> Settings::Load(const Home& home) {
     return damaged(parsed.status());
   }
   if (!parsed->is_object()) {
-    return damaged(Error(Code::kInvalidArgument, "{} is not a JSON object",
-                         home.GlobalConfig().string()));
+    return damaged(
+        Error(Code::kInvalidArgument, "{} is not a JSON object", home.GlobalConfig().string()));
   }
   for (const auto& [key, value] : parsed->get_object()) {
     if (value.is_string()) {

@@ -41,11 +41,14 @@ TEST_SUITE("cli") {
       std::vector<std::string> in, mini, kubectl;
     };
     for (const auto& c : std::vector<Case>{
-             {{"mini", "kubectl", "--", "get", "-o", "wide"}, {"mini", "kubectl"},
+             {{"mini", "kubectl", "--", "get", "-o", "wide"},
+              {"mini", "kubectl"},
               {"get", "-o", "wide"}},
              {{"mini", "-p", "t1", "kubectl", "-v", "--", "config", "view"},
-              {"mini", "-p", "t1", "kubectl", "-v"}, {"config", "view"}},
-             {{"mini", "kubectl", "version", "--client"}, {"mini", "kubectl"},
+              {"mini", "-p", "t1", "kubectl", "-v"},
+              {"config", "view"}},
+             {{"mini", "kubectl", "version", "--client"},
+              {"mini", "kubectl"},
               {"version", "--client"}},
              {{"mini", "status", "kubectl"}, {"mini", "status", "kubectl"}, {}},
              {{"mini", "-p", "kubectl", "status"}, {"mini", "-p", "kubectl", "status"}, {}},

@@ -15,17 +15,17 @@ TEST_SUITE("common/process") {
   TEST_CASE("a spawned process runs in its own session with output in its log") {
     testing::TempDir dir;
     auto processes = NewSystemProcesses();
-    auto id = processes->Spawn({{"/bin/sh", "-c", "echo started; ps -o sid= -p $$; sleep 30"},
+    auto id = processes->Spawn({{"/bin/sh", "-c", "echo started; pwd; ps -o sid= -p $$; sleep 30"},
                                 dir / "logs/child.log"});
     REQUIRE(id.ok());
     CHECK(id->start_time != 0);
     CHECK(processes->Alive(*id));
     std::string log;
-    for (int i = 0; i < 200 && log.find('\n', log.find("started") + 8) == std::string::npos; ++i) {
+    for (int i = 0; i < 200 && log.find('\n', log.find("started") + 10) == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       log = ReadFile(dir / "logs/child.log").value();
     }
-    CHECK(log.find("started") == 0);
+    CHECK(log.find("started\n/\n") == 0);
     CHECK(log.find(std::to_string(id->pid)) != std::string::npos);  // session id == its pid
     CHECK(::getsid(id->pid) == id->pid);
     auto killed = TerminateProcess(*processes, *id, std::chrono::seconds(5));
@@ -63,8 +63,8 @@ TEST_SUITE("common/process") {
   TEST_CASE("a process that ignores SIGTERM is killed after the grace period") {
     testing::TempDir dir;
     auto processes = NewSystemProcesses();
-    auto id = processes->Spawn({{"/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"},
-                                dir / "log"});
+    auto id = processes->Spawn(
+        {{"/bin/sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"}, dir / "log"});
     REQUIRE(id.ok());
     for (int i = 0; i < 200 && ReadFile(dir / "log").value().empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

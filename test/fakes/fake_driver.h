@@ -29,7 +29,12 @@ class FakeDriver : public vm::Driver {
   explicit FakeDriver(std::shared_ptr<World> world) : world_(std::move(world)) {}
 
   static vm::DriverDef Definition(std::shared_ptr<World> world) {
-    return {"fake", {"pretend"}, 1, [] { return vm::HostCheck{true, "", ""}; },
+    return {"fake",
+            {"pretend"},
+            1,
+            [] {
+              return vm::HostCheck{true, "", ""};
+            },
             [world] { return std::make_unique<FakeDriver>(world); }};
   }
 
@@ -83,7 +88,8 @@ class FakeDriver : public vm::Driver {
   Result<std::string> NodeIP(const vm::MachineSpec&) override { return std::string("127.0.0.1"); }
   Result<vm::Endpoint> ApiEndpoint(const vm::MachineSpec& spec) override {
     auto it = world_->servers.find(spec.name);
-    return vm::Endpoint{"127.0.0.1", it == world_->servers.end() ? uint16_t{1} : it->second->port()};
+    return vm::Endpoint{"127.0.0.1",
+                        it == world_->servers.end() ? uint16_t{1} : it->second->port()};
   }
 
  private:

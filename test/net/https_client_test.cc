@@ -33,8 +33,8 @@ TEST_SUITE("net/https_client") {
     REQUIRE(certs.ok());
     TlsTestServer server(certs.Cert("server"), certs.Key("server"), kOkResponse);
 
-    Result<HttpResponse> response = HttpsGet("127.0.0.1", server.port(), "/readyz",
-                                             TrustCa(certs), 5s);
+    Result<HttpResponse> response =
+        HttpsGet("127.0.0.1", server.port(), "/readyz", TrustCa(certs), 5s);
     REQUIRE_MESSAGE(response.ok(), response.status().ToString());
     CHECK(response->status == 200);
     CHECK(response->content_type == "text/plain");

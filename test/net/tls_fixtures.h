@@ -142,9 +142,7 @@ class TlsTestServer {
 struct RawExchange {
   bool handshake_ok = false;
   std::string received;  // everything the server sent until it closed
-  int status() const {
-    return received.size() > 12 ? std::atoi(received.substr(9, 3).c_str()) : 0;
-  }
+  int status() const { return received.size() > 12 ? std::atoi(received.substr(9, 3).c_str()) : 0; }
 };
 
 /// Connects to 127.0.0.1:port over TLS (trusting `ca`, offering `cert`/`key` when not empty),

@@ -6,7 +6,9 @@ namespace mini::vm {
 namespace {
 DriverDef Def(std::string name, std::vector<std::string> aliases, int priority, bool healthy) {
   return {std::move(name), std::move(aliases), priority,
-          [healthy] { return HostCheck{healthy, "no hypervisor", "install one"}; },
+          [healthy] {
+            return HostCheck{healthy, "no hypervisor", "install one"};
+          },
           [] { return DriverPtr(); }};
 }
 }  // namespace

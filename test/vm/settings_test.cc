@@ -13,9 +13,9 @@ TEST_SUITE("vm/settings") {
       const char* text;
       int64_t mib;
     };
-    for (auto [text, mib] : {Case{"4096", 4096}, Case{"4096mb", 4096}, Case{"4g", 4096},
-                             Case{"4GiB", 4096}, Case{"512M", 512}, Case{"1t", 1048576},
-                             Case{"2097152k", 2048}}) {
+    for (auto [text, mib] :
+         {Case{"4096", 4096}, Case{"4096mb", 4096}, Case{"4g", 4096}, Case{"4GiB", 4096},
+          Case{"512M", 512}, Case{"1t", 1048576}, Case{"2097152k", 2048}}) {
       CAPTURE(text);
       CHECK(ParseMegabytes(text, "memory").value() == mib);
     }

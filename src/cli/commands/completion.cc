@@ -41,10 +41,12 @@ std::string Bash(const std::map<std::string, std::vector<std::string>>& words) {
          "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
          "    w=${COMP_WORDS[i]}\n"
          "    [[ $w == -* ]] && continue\n"
-         "    if _mini_words \"${path:+$path }$w\" >/dev/null; then path=\"${path:+$path }$w\"; fi\n"
+         "    if _mini_words \"${path:+$path }$w\" >/dev/null; then path=\"${path:+$path }$w\"; "
+         "fi\n"
          "  done\n"
          "  words=$(_mini_words \"$path\")\n"
-         "  COMPREPLY=($(compgen -W \"$words --profile --v --alsologtostderr --help\" -- \"$cur\"))\n"
+         "  COMPREPLY=($(compgen -W \"$words --profile --v --alsologtostderr --help\" -- "
+         "\"$cur\"))\n"
          "}\n"
          "_mini_words() {\n"
          "  local words\n"
@@ -62,7 +64,9 @@ std::string Bash(const std::map<std::string, std::vector<std::string>>& words) {
 void SetUpCompletion(CLI::App& app, Globals& globals) {
   auto shell = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("completion", "Print a shell completion script (bash or zsh)");
-  cmd->add_option("shell", *shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
+  cmd->add_option("shell", *shell, "bash or zsh")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh"}));
   cmd->callback([&app, shell, &globals] {
     std::map<std::string, std::vector<std::string>> words;
     Collect(app, "", words);

@@ -1,12 +1,15 @@
-#include "cli/commands/commands.h"
 #include "cluster/allinone/control_plane.h"
+
+#include <spdlog/spdlog.h>
+
+#include "cli/commands/commands.h"
 
 namespace mini::cli {
 
 void SetUpControlPlane(CLI::App& app, Globals& globals) {
   auto o = std::make_shared<cluster::ControlPlaneOptions>();
-  auto* cmd = app.add_subcommand("control-plane",
-                                 "Run the all-in-one control plane (started by drivers)");
+  auto* cmd =
+      app.add_subcommand("control-plane", "Run the all-in-one control plane (started by drivers)");
   cmd->group("");  // internal: drivers run it, users do not
   cmd->add_option("--data-dir", o->data_dir, "Durable state directory")->required();
   cmd->add_option("--bind-address", o->bind_address, "Address to serve on")->capture_default_str();
@@ -14,7 +17,13 @@ void SetUpControlPlane(CLI::App& app, Globals& globals) {
   cmd->add_option("--tls-cert-file", o->tls_cert_file, "Serving certificate")->required();
   cmd->add_option("--tls-private-key-file", o->tls_private_key_file, "Serving key")->required();
   cmd->add_option("--client-ca-file", o->client_ca_file, "CA of client certificates")->required();
-  cmd->callback([o, &globals] { globals.exit_code = cluster::RunControlPlane(*o); });
+  cmd->callback([o, &globals] {
+    // Its output is the profile's log, so it says what it does without being asked to.
+    if (globals.verbosity == 0) {
+      spdlog::set_level(spdlog::level::info);
+    }
+    globals.exit_code = cluster::RunControlPlane(*o);
+  });
 }
 
 }  // namespace mini::cli

@@ -48,7 +48,8 @@ Status RunDelete(const DeleteOptions& o, const Globals& globals) {
 
 void SetUpDelete(CLI::App& app, Globals& globals) {
   auto o = std::make_shared<DeleteOptions>();
-  auto* cmd = app.add_subcommand("delete", "Delete a cluster: its machine, files and kubeconfig entries");
+  auto* cmd =
+      app.add_subcommand("delete", "Delete a cluster: its machine, files and kubeconfig entries");
   cmd->add_flag("--all", o->all, "Delete every profile");
   cmd->add_flag("--purge", o->purge, "Also remove the whole MINI_HOME directory");
   cmd->callback([o, &globals] { globals.status = RunDelete(*o, globals); });

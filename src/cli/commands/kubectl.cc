@@ -33,8 +33,9 @@ Status ExecKubectl(const std::string& profile, std::vector<std::string> args) {
 }  // namespace
 
 void SetUpKubectl(CLI::App& app, Globals& globals) {
-  auto* cmd = app.add_subcommand("kubectl", "Run kubectl against the profile's cluster: "
-                                            "mini kubectl -- get pods");
+  auto* cmd = app.add_subcommand("kubectl",
+                                 "Run kubectl against the profile's cluster: "
+                                 "mini kubectl -- get pods");
   cmd->callback([&globals] {
     globals.status = [&]() -> Status {
       MINI_ASSIGN_OR_RETURN(std::string profile, ResolveProfile(globals));

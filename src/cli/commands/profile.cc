@@ -47,13 +47,17 @@ Status RunList(const std::string& output, const Globals& globals) {
   if (output == "json") {
     json::array v, inv;
     for (const auto& l : valid) {
-      v.push_back(json::object{{"Name", l.config.name}, {"Status", l.status}, {"Active", l.active},
-                   {"ActiveKubeContext", l.active_context},
-                   {"Config", {{"Driver", l.config.driver}, {"CPUs", l.config.cpus},
-                               {"Memory", l.config.memory_mb},
-                               {"APIServerPort", l.config.apiserver_port},
-                               {"KubernetesVersion", l.config.kubernetes_version},
-                               {"IP", l.config.node_ip}}}});
+      v.push_back(json::object{{"Name", l.config.name},
+                               {"Status", l.status},
+                               {"Active", l.active},
+                               {"ActiveKubeContext", l.active_context},
+                               {"Config",
+                                {{"Driver", l.config.driver},
+                                 {"CPUs", l.config.cpus},
+                                 {"Memory", l.config.memory_mb},
+                                 {"APIServerPort", l.config.apiserver_port},
+                                 {"KubernetesVersion", l.config.kubernetes_version},
+                                 {"IP", l.config.node_ip}}}});
     }
     for (const auto& name : invalid) {
       inv.push_back(json::object{{"Name", name}});

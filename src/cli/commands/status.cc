@@ -21,9 +21,12 @@ void PrintText(const vm::ClusterStatus& s) {
 }
 
 void PrintJson(const vm::ClusterStatus& s) {
-  boost::json::value v = {{"Name", s.name},           {"Host", s.host},
-                          {"Kubelet", s.kubelet},     {"APIServer", s.apiserver},
-                          {"Kubeconfig", s.kubeconfig}, {"Worker", s.worker}};
+  boost::json::value v = {{"Name", s.name},
+                          {"Host", s.host},
+                          {"Kubelet", s.kubelet},
+                          {"APIServer", s.apiserver},
+                          {"Kubeconfig", s.kubeconfig},
+                          {"Worker", s.worker}};
   std::cout << PrettyJson(v);
 }
 

@@ -3,8 +3,8 @@
 namespace mini::cli {
 
 void SetUpUpdateContext(CLI::App& app, Globals& globals) {
-  auto* cmd = app.add_subcommand(
-      "update-context", "Point the profile's kubeconfig entries at its cluster again");
+  auto* cmd = app.add_subcommand("update-context",
+                                 "Point the profile's kubeconfig entries at its cluster again");
   cmd->callback([&globals] {
     globals.status = [&]() -> Status {
       MINI_ASSIGN_OR_RETURN(std::string profile, ResolveProfile(globals));

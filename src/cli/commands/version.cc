@@ -1,9 +1,10 @@
+#include "common/version.h"
+
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "cli/commands/commands.h"
 #include "common/json.h"
-#include "common/version.h"
 
 namespace mini::cli {
 

@@ -11,12 +11,12 @@
 namespace mini::cluster {
 
 struct ControlPlaneOptions {
-  std::filesystem::path data_dir;           // durable state (datastore, images, volumes)
+  std::filesystem::path data_dir;  // durable state (datastore, images, volumes)
   std::string bind_address = "0.0.0.0";
   uint16_t secure_port = 8443;
-  std::filesystem::path tls_cert_file;      // serving certificate
+  std::filesystem::path tls_cert_file;  // serving certificate
   std::filesystem::path tls_private_key_file;
-  std::filesystem::path client_ca_file;     // client certificates must chain to this CA
+  std::filesystem::path client_ca_file;  // client certificates must chain to this CA
 };
 
 /// Runs until SIGTERM or SIGINT, then shuts down gracefully. Returns the process exit code:
@@ -27,7 +27,7 @@ int RunControlPlane(const ControlPlaneOptions& options);
 
 /// For running the control plane inside another program (tests, an in-process host).
 struct RunHooks {
-  std::stop_token stop;  // a stop request shuts down as SIGTERM does
+  std::stop_token stop;                                // a stop request shuts down as SIGTERM does
   std::function<void(uint16_t secure_port)> on_ready;  // once serving, with the bound port
 };
 

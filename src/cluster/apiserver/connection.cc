@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -10,8 +11,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <array>
 #include <optional>
 #include <sstream>
 
@@ -64,10 +63,13 @@ class Session final : public Connection,
                       public Transport,
                       public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ssl::context& tls, const Router& router,
-          const ServerOptions& options, ConnectionTracker& tracker)
-      : strand_(socket.get_executor()), stream_(std::move(socket), tls), router_(router),
-        options_(options), tracker_(tracker) {
+  Session(tcp::socket socket, ssl::context& tls, const Router& router, const ServerOptions& options,
+          ConnectionTracker& tracker)
+      : strand_(socket.get_executor()),
+        stream_(std::move(socket), tls),
+        router_(router),
+        options_(options),
+        tracker_(tracker) {
     error_code ec;
     tcp::endpoint peer = Lowest().socket().remote_endpoint(ec);
     remote_ = ec ? "unknown" : fmt::format("{}:{}", peer.address().to_string(), peer.port());
@@ -148,7 +150,9 @@ class Session final : public Connection,
       return OnReadError(ec);
     }
     http::request<http::string_body> message = parser_->release();
-    Request request{.method = method_, .body = std::move(message.body()), .user = user_,
+    Request request{.method = method_,
+                    .body = std::move(message.body()),
+                    .user = user_,
                     .remote_address = remote_};
     for (const auto& field : message) {
       request.headers.Add(std::string(field.name_string()), std::string(field.value()));

@@ -42,10 +42,9 @@ Response Report(std::string_view endpoint, const std::vector<HealthChecks::Outco
 Response ReportOne(std::string_view name, const std::vector<HealthChecks::Outcome>& outcomes) {
   for (const auto& outcome : outcomes) {
     if (outcome.name == name) {
-      return outcome.status.ok()
-                 ? TextResponse(200, "ok")
-                 : TextResponse(500, fmt::format("internal server error: {}\n",
-                                                 outcome.status.message()));
+      return outcome.status.ok() ? TextResponse(200, "ok")
+                                 : TextResponse(500, fmt::format("internal server error: {}\n",
+                                                                 outcome.status.message()));
     }
   }
   return TextResponse(404, "404 page not found\n");

@@ -1,10 +1,9 @@
 #include "cluster/apiserver/http.h"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 #include <cctype>
 
 namespace mini::cluster::apiserver {
@@ -47,28 +46,38 @@ struct Mapping {
 
 Mapping MapCode(Code code) {
   switch (code) {
-    case Code::kOk: return {200, ""};
-    case Code::kNotFound: return {404, "NotFound"};
-    case Code::kAlreadyExists: return {409, "AlreadyExists"};
-    case Code::kConflict: return {409, "Conflict"};
-    case Code::kFailedPrecondition: return {409, "Conflict"};
-    case Code::kInvalidArgument: return {400, "BadRequest"};
-    case Code::kPermissionDenied: return {403, "Forbidden"};
-    case Code::kResourceExhausted: return {413, "RequestEntityTooLarge"};
-    case Code::kUnavailable: return {503, "ServiceUnavailable"};
-    case Code::kDeadlineExceeded: return {504, "Timeout"};
-    case Code::kUnimplemented: return {405, "MethodNotAllowed"};
+    case Code::kOk:
+      return {200, ""};
+    case Code::kNotFound:
+      return {404, "NotFound"};
+    case Code::kAlreadyExists:
+      return {409, "AlreadyExists"};
+    case Code::kConflict:
+      return {409, "Conflict"};
+    case Code::kFailedPrecondition:
+      return {409, "Conflict"};
+    case Code::kInvalidArgument:
+      return {400, "BadRequest"};
+    case Code::kPermissionDenied:
+      return {403, "Forbidden"};
+    case Code::kResourceExhausted:
+      return {413, "RequestEntityTooLarge"};
+    case Code::kUnavailable:
+      return {503, "ServiceUnavailable"};
+    case Code::kDeadlineExceeded:
+      return {504, "Timeout"};
+    case Code::kUnimplemented:
+      return {405, "MethodNotAllowed"};
     case Code::kCancelled:
-    case Code::kInternal: return {500, "InternalError"};
+    case Code::kInternal:
+      return {500, "InternalError"};
   }
   return {500, "InternalError"};
 }
 
 }  // namespace
 
-UserInfo AnonymousUser() {
-  return UserInfo{"system:anonymous", {"system:unauthenticated"}, false};
-}
+UserInfo AnonymousUser() { return UserInfo{"system:anonymous", {"system:unauthenticated"}, false}; }
 
 void Fields::Add(std::string name, std::string value) {
   items_.emplace_back(std::move(name), std::move(value));

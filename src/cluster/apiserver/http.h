@@ -7,7 +7,6 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>

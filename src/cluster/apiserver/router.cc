@@ -12,8 +12,7 @@ void Router::Handle(std::string method, std::string path, Handler handler, Acces
   exact_[std::move(path)].push_back(Route{std::move(method), std::move(handler), access});
 }
 
-void Router::HandlePrefix(std::string method, std::string prefix, Handler handler,
-                          Access access) {
+void Router::HandlePrefix(std::string method, std::string prefix, Handler handler, Access access) {
   Route route{std::move(method), std::move(handler), access};
   for (auto& [existing, routes] : prefixes_) {
     if (existing == prefix) {
@@ -22,9 +21,8 @@ void Router::HandlePrefix(std::string method, std::string prefix, Handler handle
     }
   }
   prefixes_.emplace_back(std::move(prefix), std::vector<Route>{std::move(route)});
-  std::stable_sort(prefixes_.begin(), prefixes_.end(), [](const auto& a, const auto& b) {
-    return a.first.size() > b.first.size();
-  });
+  std::stable_sort(prefixes_.begin(), prefixes_.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
 }
 
 const Router::Route* Router::ForMethod(const std::vector<Route>& routes,
@@ -77,8 +75,7 @@ Response Router::Dispatch(const Request& request) const {
   } catch (const std::exception& e) {
     spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
   } catch (...) {
-    spdlog::error("handler for {} {} threw a non-standard exception", request.method,
-                  request.path);
+    spdlog::error("handler for {} {} threw a non-standard exception", request.method, request.path);
   }
   return StatusResponse(500, "InternalError",
                         "an error on the server has prevented the request from succeeding");

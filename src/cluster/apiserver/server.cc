@@ -3,6 +3,8 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,9 +13,6 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <future>
 #include <mutex>
@@ -22,6 +21,7 @@
 
 #include "cluster/apiserver/connection.h"
 #include "cluster/apiserver/connection_tracker.h"
+#include "net/host.h"
 
 namespace mini::cluster::apiserver {
 namespace {
@@ -31,17 +31,10 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-std::string HostPort(const std::string& host, uint16_t port) {
-  bool ipv6 = host.find(':') != std::string::npos;
-  return ipv6 ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
-}
+using net::HostPort;
 
 Status FileError(const std::filesystem::path& path, std::string_view what, const error_code& ec) {
-  std::error_code exists_ec;
-  if (!std::filesystem::exists(path, exists_ec)) {
-    return Error(Code::kNotFound, "{} {} does not exist", what, path.string());
-  }
-  return Error(Code::kInvalidArgument, "cannot load {} {}: {}", what, path.string(), ec.message());
+  return net::TlsFileError(path, what, ec.message());
 }
 
 Status LoadClientCa(ssl::context& tls, const std::filesystem::path& ca) {
@@ -58,8 +51,7 @@ Status LoadClientCa(ssl::context& tls, const std::filesystem::path& ca) {
   tls.set_verify_mode(ssl::verify_peer, ec);
   // Without an id context OpenSSL refuses to resume sessions once certificates are requested.
   static constexpr unsigned char kSessionContext[] = "mini-apiserver";
-  SSL_CTX_set_session_id_context(tls.native_handle(), kSessionContext,
-                                 sizeof(kSessionContext) - 1);
+  SSL_CTX_set_session_id_context(tls.native_handle(), kSessionContext, sizeof(kSessionContext) - 1);
   return Status::Ok();
 }
 

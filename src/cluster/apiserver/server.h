@@ -20,7 +20,7 @@ namespace mini::cluster::apiserver {
 
 struct ServerOptions {
   std::string bind_address = "0.0.0.0";
-  uint16_t port = 8443;  // 0 picks a free port: read it back with Server::port()
+  uint16_t port = 8443;                  // 0 picks a free port: read it back with Server::port()
   std::filesystem::path cert_file;       // serving certificate chain (PEM)
   std::filesystem::path key_file;        // its private key (PEM)
   std::filesystem::path client_ca_file;  // empty: no client certificates, everyone is anonymous

@@ -129,9 +129,8 @@ void StreamPump::Flush() {
   if (last) {
     body_.reset();  // ended normally: the body is not cancelled
   }
-  transport->Write(std::move(data), [self = shared_from_this(), last](bool ok) {
-    self->OnWritten(ok, last);
-  });
+  transport->Write(std::move(data),
+                   [self = shared_from_this(), last](bool ok) { self->OnWritten(ok, last); });
 }
 
 void StreamPump::OnWritten(bool ok, bool last) {

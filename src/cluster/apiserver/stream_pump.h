@@ -50,7 +50,7 @@ class StreamPump : public std::enable_shared_from_this<StreamPump> {
   StreamPump(std::weak_ptr<Transport> transport, size_t max_backlog_bytes)
       : transport_(std::move(transport)), max_backlog_bytes_(max_backlog_bytes) {}
 
-  void Flush();  // strand
+  void Flush();                        // strand
   void OnWritten(bool ok, bool last);  // strand
   /// Runs `task` on the strand (from any thread).
   void Post(void (*task)(StreamPump&));
@@ -60,10 +60,10 @@ class StreamPump : public std::enable_shared_from_this<StreamPump> {
   std::shared_ptr<BodyStream> body_;  // strand only; reset once the end is sent or on Cancel
 
   std::mutex mu_;
-  std::string pending_;          // framed bytes not yet handed to the transport; guarded by mu_
-  bool write_active_ = false;    // a Flush is posted or a Write is in flight; guarded by mu_
-  bool ended_ = false;           // the body closed its sink; guarded by mu_
-  bool closed_ = false;          // nothing more will be sent; guarded by mu_
+  std::string pending_;        // framed bytes not yet handed to the transport; guarded by mu_
+  bool write_active_ = false;  // a Flush is posted or a Write is in flight; guarded by mu_
+  bool ended_ = false;         // the body closed its sink; guarded by mu_
+  bool closed_ = false;        // nothing more will be sent; guarded by mu_
 };
 
 }  // namespace mini::cluster::apiserver

@@ -36,8 +36,8 @@ boost::json::object KubernetesVersionInfo() {
 
 void InstallVersionHandler(Router& router) {
   router.Handle(
-      "GET", "/version",
-      [](const Request&) { return JsonResponse(200, KubernetesVersionInfo()); }, Access::kPublic);
+      "GET", "/version", [](const Request&) { return JsonResponse(200, KubernetesVersionInfo()); },
+      Access::kPublic);
 }
 
 }  // namespace mini::cluster::apiserver

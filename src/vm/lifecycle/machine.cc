@@ -1,5 +1,7 @@
 #include "vm/lifecycle/machine.h"
 
+#include <spdlog/spdlog.h>
+
 #include <thread>
 
 #include "common/files.h"
@@ -32,8 +34,10 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
   } else {
     m.def = ctx.drivers->Find(config.driver);
     if (m.def == nullptr) {
-      return Error(Code::kNotFound, "profile \"{}\" uses the driver \"{}\", which this mini "
-                   "does not have", config.name, config.driver)
+      return Error(Code::kNotFound,
+                   "profile \"{}\" uses the driver \"{}\", which this mini "
+                   "does not have",
+                   config.name, config.driver)
           .WithAdvice("use the mini that created it, or \"mini delete -p " + config.name + "\"")
           .WithReason("DRV_UNSUPPORTED");
     }
@@ -56,7 +60,10 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
 Status EnsureCertificates(const Context& ctx, const ClusterConfig& config,
                           const std::string& node_ip) {
   pki::KeyPair ca{ctx.home.CaCert(), ctx.home.CaKey()};
-  MINI_RETURN_IF_ERROR(pki::EnsureCa(ca, {"miniCA", {}}).status());
+  MINI_ASSIGN_OR_RETURN(pki::Outcome ca_outcome, pki::EnsureCa(ca, {"miniCA", {}}));
+  if (ca_outcome == pki::Outcome::kCreated) {
+    spdlog::info("generated a new CA at {}", ca.cert.string());
+  }
   pki::Names names{{"localhost", "control-plane.mini.internal", "kubernetes", "kubernetes.default",
                     "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", config.name},
                    {"127.0.0.1", "10.96.0.1"}};
@@ -88,8 +95,8 @@ net::TlsClientConfig AdminTls(const Context& ctx, const std::string& profile,
           ProfileFile(ctx, profile, "client.key"), endpoint.host};
 }
 
-Status WaitForApiServer(Machine& machine, const net::TlsClientConfig& tls,
-                        const Endpoint& endpoint, std::chrono::milliseconds timeout) {
+Status WaitForApiServer(Machine& machine, const net::TlsClientConfig& tls, const Endpoint& endpoint,
+                        std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   Status last = Error(Code::kDeadlineExceeded, "no answer yet");
   while (std::chrono::steady_clock::now() < deadline) {
@@ -100,13 +107,14 @@ Status WaitForApiServer(Machine& machine, const net::TlsClientConfig& tls,
           .WithAdvice("see " + machine.spec.console_log.string())
           .WithReason("GUEST_CONTROL_PLANE");
     }
-    auto reply = net::HttpsGet(endpoint.host, endpoint.port, "/readyz", tls,
-                               std::chrono::seconds(2));
+    auto reply =
+        net::HttpsGet(endpoint.host, endpoint.port, "/readyz", tls, std::chrono::seconds(2));
     if (reply.ok() && reply->status == 200) {
       return Status::Ok();
     }
     last = reply.ok() ? Error(Code::kUnavailable, "/readyz answered {}", reply->status)
                       : reply.status();
+    spdlog::debug("API server not ready yet: {}", last.message());
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return Error(Code::kDeadlineExceeded, "the API server was not ready after {} s ({})",

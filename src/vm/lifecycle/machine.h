@@ -41,8 +41,8 @@ net::TlsClientConfig AdminTls(const Context& ctx, const std::string& profile,
 
 /// Waits until /readyz answers 200, failing early (with the end of the console log) when the
 /// machine stops running, and with kDeadlineExceeded after `timeout`.
-Status WaitForApiServer(Machine& machine, const net::TlsClientConfig& tls,
-                        const Endpoint& endpoint, std::chrono::milliseconds timeout);
+Status WaitForApiServer(Machine& machine, const net::TlsClientConfig& tls, const Endpoint& endpoint,
+                        std::chrono::milliseconds timeout);
 
 /// The last `lines` lines of a log file, for error messages.
 std::string LogTail(const std::filesystem::path& log, int lines);

@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include "common/files.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
@@ -13,7 +15,8 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
     return wanted;
   }
   MINI_ASSIGN_OR_RETURN(ClusterConfig existing, LoadProfile(ctx.home, wanted.name));
-  if (request.driver_given && ctx.drivers->Find(wanted.driver) != ctx.drivers->Find(existing.driver)) {
+  if (request.driver_given &&
+      ctx.drivers->Find(wanted.driver) != ctx.drivers->Find(existing.driver)) {
     return Error(Code::kFailedPrecondition,
                  "profile \"{}\" exists with the {} driver; it cannot switch to {}", wanted.name,
                  existing.driver, wanted.driver)
@@ -34,6 +37,7 @@ bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& mac
 Status WireKubeconfig(const Context& ctx, const ClusterConfig& config, Machine& machine,
                       bool keep_context) {
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
+  spdlog::info("writing kubeconfig entries \"{}\" to {}", config.name, ctx.kubeconfig.string());
   return kubeconfig::Upsert(ctx.kubeconfig, KubeconfigEntry(ctx, config.name, endpoint),
                             !keep_context)
       .WithReason("HOST_KUBECONFIG_WRITE");
@@ -48,6 +52,7 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   config.driver = machine.def->name;
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
+  spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
   if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
     ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
     return WireKubeconfig(ctx, config, machine, request.keep_context);
@@ -68,6 +73,9 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
   // Asked only now: a VM driver may learn its forwarded port while starting.
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
+  spdlog::info("waiting up to {} s for https://{}:{}/readyz",
+               std::chrono::duration_cast<std::chrono::seconds>(request.wait_timeout).count(),
+               endpoint.host, endpoint.port);
   Status ready = WaitForApiServer(machine, AdminTls(ctx, config.name, endpoint), endpoint,
                                   request.wait_timeout);
   if (!ready.ok()) {
@@ -76,9 +84,10 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     return ready;
   }
   MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
-  ctx.say(fmt::format("Done! kubectl is now configured to use \"{}\" cluster and \"default\" "
-                      "namespace by default",
-                      config.name));
+  ctx.say(
+      fmt::format("Done! kubectl is now configured to use \"{}\" cluster and \"default\" "
+                  "namespace by default",
+                  config.name));
   return Status::Ok();
 }
 

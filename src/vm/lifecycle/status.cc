@@ -75,8 +75,8 @@ Result<ClusterStatus> GetStatus(const Context& ctx, const std::string& profile) 
   status.apiserver = ApiServerState(tls, endpoint);
   status.kubelet = status.apiserver == "Running" ? KubeletState(tls, endpoint, profile) : "Stopped";
   auto kc = kubeconfig::Check(ctx.kubeconfig, KubeconfigEntry(ctx, profile, endpoint));
-  status.kubeconfig = kc.ok() && *kc == kubeconfig::State::kConfigured ? "Configured"
-                                                                         : "Misconfigured";
+  status.kubeconfig =
+      kc.ok() && *kc == kubeconfig::State::kConfigured ? "Configured" : "Misconfigured";
   return status;
 }
 

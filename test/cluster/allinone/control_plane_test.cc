@@ -99,9 +99,8 @@ TEST_SUITE("allinone/control_plane") {
     ControlPlaneOptions options = Options(dir, certs, 0);
     options.tls_cert_file = dir / "missing.crt";
     int exit_code = -1;
-    std::string err = CaptureStderr(dir / "stderr", [&] {
-      exit_code = RunControlPlane(options, RunHooks{});
-    });
+    std::string err =
+        CaptureStderr(dir / "stderr", [&] { exit_code = RunControlPlane(options, RunHooks{}); });
     CHECK(exit_code == 1);
     CHECK(err.starts_with("mini control-plane: serving certificate"));
     CHECK(std::count(err.begin(), err.end(), '\n') == 1);

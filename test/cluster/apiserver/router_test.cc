@@ -51,9 +51,8 @@ TEST_SUITE("apiserver/router") {
 
   TEST_CASE("a throwing handler yields 500") {
     Router router;
-    router.Handle("*", "/boom", [](const Request&) -> Response {
-      throw std::runtime_error("boom");
-    });
+    router.Handle("*", "/boom",
+                  [](const Request&) -> Response { throw std::runtime_error("boom"); });
     Response response = router.Dispatch(Make("POST", "/boom"));
     CHECK(response.status == 500);
     CHECK(response.body.find("InternalError") != std::string::npos);

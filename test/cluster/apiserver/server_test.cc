@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <boost/json/object.hpp>
-
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -73,10 +72,13 @@ class Fixture {
   void Start(ServerOptions options = {}) {
     InstallHealthHandlers(*router_, health_);
     InstallVersionHandler(*router_);
-    router_->Handle("GET", "/whoami", [](const Request& request) {
-      std::string groups = fmt::format("{}", fmt::join(request.user.groups, ","));
-      return TextResponse(200, request.user.name + " " + groups);
-    }, Access::kPublic);
+    router_->Handle(
+        "GET", "/whoami",
+        [](const Request& request) {
+          std::string groups = fmt::format("{}", fmt::join(request.user.groups, ","));
+          return TextResponse(200, request.user.name + " " + groups);
+        },
+        Access::kPublic);
     options.bind_address = "127.0.0.1";
     options.port = 0;
     options.cert_file = certs_.Cert("server");
@@ -210,25 +212,27 @@ TEST_SUITE("apiserver/server") {
     Start();
     std::string body(4u << 20, 'x');
     SUBCASE("announced by Content-Length") {
-      auto exchange = Raw(fmt::format("POST /api/v1/namespaces HTTP/1.1\r\nHost: localhost\r\n"
-                                      "Content-Length: {}\r\n\r\n{}",
-                                      body.size(), body));
+      auto exchange =
+          Raw(fmt::format("POST /api/v1/namespaces HTTP/1.1\r\nHost: localhost\r\n"
+                          "Content-Length: {}\r\n\r\n{}",
+                          body.size(), body));
       CHECK(exchange.status() == 413);
       CHECK(exchange.received.find("RequestEntityTooLarge") != std::string::npos);
     }
     SUBCASE("sent chunked") {
-      auto exchange = Raw(fmt::format("POST /api/v1/namespaces HTTP/1.1\r\nHost: localhost\r\n"
-                                      "Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
-                                      body.size(), body));
+      auto exchange =
+          Raw(fmt::format("POST /api/v1/namespaces HTTP/1.1\r\nHost: localhost\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+                          body.size(), body));
       CHECK(exchange.status() == 413);
     }
   }
 
   TEST_CASE_FIXTURE(Fixture, "a kept-alive connection serves several requests") {
     Start();
-    auto exchange = Raw(
-        "GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n"
-        "GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    auto exchange =
+        Raw("GET /readyz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            "GET /version HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     CHECK(exchange.status() == 200);
     CHECK(exchange.received.find("\r\n\r\nok") != std::string::npos);
     CHECK(exchange.received.find("\"minor\":\"32\"") != std::string::npos);

@@ -40,8 +40,8 @@ TEST_SUITE("drivers/native") {
     const auto& argv = f.record->spawned[0].argv;
     CHECK(argv[0] == "/usr/local/bin/mini");
     CHECK(argv[1] == "control-plane");
-    CHECK(std::find(argv.begin(), argv.end(),
-                    "--client-ca-file=" + f.spec.ca_cert.string()) != argv.end());
+    CHECK(std::find(argv.begin(), argv.end(), "--client-ca-file=" + f.spec.ca_cert.string()) !=
+          argv.end());
     CHECK(f.record->spawned[0].log_file == f.spec.console_log);
     CHECK(f.driver->State(f.spec).value() == MachineState::kRunning);
     CHECK(f.driver->Start(f.spec).ok());

@@ -72,8 +72,14 @@ TEST_SUITE("vm/lifecycle") {
   TEST_CASE("an existing profile refuses a different driver") {
     Fixture f;
     REQUIRE(StartCluster(f.ctx, f.Request("t1")).ok());
-    REQUIRE(f.registry.Register({"other", {}, 0, [] { return HostCheck{true, "", ""}; },
-                                 [] { return DriverPtr(); }})
+    REQUIRE(f.registry
+                .Register({"other",
+                           {},
+                           0,
+                           [] {
+                             return HostCheck{true, "", ""};
+                           },
+                           [] { return DriverPtr(); }})
                 .ok());
     StartRequest r = f.Request("t1");
     r.config.driver = "other";
