@@ -34,7 +34,13 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
   MINI_ASSIGN_OR_RETURN(vm::Settings settings, vm::Settings::Load(home));
   vm::StartRequest r;
   r.config.name = profile;
-  r.driver_given = !o.driver.empty();
+  for (auto [flag, value] :
+       {std::pair{"driver", &o.driver}, std::pair{"cpus", &o.cpus}, std::pair{"memory", &o.memory},
+        std::pair{"disk-size", &o.disk_size}, std::pair{"apiserver-port", &o.apiserver_port}}) {
+    if (!value->empty()) {
+      r.given.insert(flag);
+    }
+  }
   r.config.driver = Pick(o.driver, settings, "driver", "");
   MINI_ASSIGN_OR_RETURN(r.config.cpus, vm::ParseCpus(Pick(o.cpus, settings, "cpus", "2")));
   MINI_ASSIGN_OR_RETURN(r.config.memory_mb,

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "common/status.h"
@@ -30,9 +31,9 @@ struct Context {
 
 struct StartRequest {
   ClusterConfig config;  // name and the resolved flags/defaults; driver may be empty (auto)
-  /// Which fields the user gave explicitly, so an existing profile can refuse a change it
-  /// cannot apply instead of ignoring it.
-  bool driver_given = false;
+  /// The flags the user gave ("driver", "cpus", "memory", "disk-size", "apiserver-port"), so
+  /// an existing profile can refuse or report a change it cannot apply instead of ignoring it.
+  std::set<std::string> given;
   bool keep_context = false;
   std::chrono::milliseconds wait_timeout{std::chrono::minutes(6)};
 };

@@ -7,15 +7,15 @@
 namespace mini::vm {
 
 namespace {
-// An existing profile keeps its configuration; a flag that would change what cannot change
-// (the driver) is refused rather than silently ignored.
+// An existing profile keeps its configuration: another driver is refused, and a size or port
+// that cannot change on an existing machine is reported rather than silently ignored.
 Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& request) {
   const ClusterConfig& wanted = request.config;
   if (!ProfileExists(ctx.home, wanted.name)) {
     return wanted;
   }
   MINI_ASSIGN_OR_RETURN(ClusterConfig existing, LoadProfile(ctx.home, wanted.name));
-  if (request.driver_given &&
+  if (request.given.count("driver") &&
       ctx.drivers->Find(wanted.driver) != ctx.drivers->Find(existing.driver)) {
     return Error(Code::kFailedPrecondition,
                  "profile \"{}\" exists with the {} driver; it cannot switch to {}", wanted.name,
@@ -23,6 +23,22 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
         .WithAdvice(fmt::format("run \"mini delete -p {}\" first, or start another profile with -p",
                                 wanted.name))
         .WithReason("GUEST_DRIVER_MISMATCH");
+  }
+  struct Field {
+    const char* flag;
+    int64_t kept, asked;
+  };
+  for (auto [flag, kept, asked] :
+       {Field{"cpus", existing.cpus, wanted.cpus},
+        Field{"memory", existing.memory_mb, wanted.memory_mb},
+        Field{"disk-size", existing.disk_size_mb, wanted.disk_size_mb},
+        Field{"apiserver-port", existing.apiserver_port, wanted.apiserver_port}}) {
+    if (request.given.count(flag) && kept != asked) {
+      ctx.say(
+          fmt::format("! The {} of an existing cluster cannot change; keeping {}. Run \"mini "
+                      "delete -p {}\" first to change it.",
+                      flag, kept, wanted.name));
+    }
   }
   return existing;
 }

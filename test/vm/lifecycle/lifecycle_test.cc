@@ -83,12 +83,16 @@ TEST_SUITE("vm/lifecycle") {
                 .ok());
     StartRequest r = f.Request("t1");
     r.config.driver = "other";
-    r.driver_given = true;
+    r.given = {"driver"};
     Status s = StartCluster(f.ctx, r);
     CHECK(s.reason() == "GUEST_DRIVER_MISMATCH");
     CHECK(s.advice().find("mini delete -p t1") != std::string::npos);
     r.config.driver = "pretend";  // an alias of the same driver is no change
+    r.config.cpus = 7;
+    r.given.insert("cpus");
     CHECK(StartCluster(f.ctx, r).ok());
+    CHECK(f.Said("The cpus of an existing cluster cannot change; keeping 2"));
+    CHECK(LoadProfile(f.ctx.home, "t1").value().cpus == 2);
     CHECK(StopCluster(f.ctx, "t1").ok());
   }
 
