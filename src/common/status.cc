@@ -35,6 +35,8 @@ std::string_view CodeName(Code code) {
       return "Unavailable";
     case Code::kDeadlineExceeded:
       return "DeadlineExceeded";
+    case Code::kOutOfRange:
+      return "OutOfRange";
     case Code::kUnimplemented:
       return "Unimplemented";
     case Code::kInternal:

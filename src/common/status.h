@@ -28,6 +28,7 @@ enum class Code {
   kResourceExhausted,   // disk full, value over a size limit, quota
   kUnavailable,         // a peer cannot be reached right now; retrying may help
   kDeadlineExceeded,
+  kOutOfRange,  // a revision or position outside what exists: compacted away or not reached yet
   kUnimplemented,
   kInternal,
 };

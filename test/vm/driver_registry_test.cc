@@ -32,7 +32,7 @@ TEST_SUITE("vm/driver_registry") {
     CHECK(r.All().front()->name == "kvm2");
   }
 
-  TEST_CASE("an unknown driver lists the known ones; an unhealthy one gives reason and fix") {
+  TEST_CASE("an unknown driver lists the known ones, an unhealthy one gives reason and fix") {
     DriverRegistry r;
     REQUIRE(r.Register(Def("native", {"none"}, 10, true)).ok());
     REQUIRE(r.Register(Def("kvm2", {}, 100, false)).ok());

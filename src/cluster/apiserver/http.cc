@@ -66,6 +66,8 @@ Mapping MapCode(Code code) {
       return {503, "ServiceUnavailable"};
     case Code::kDeadlineExceeded:
       return {504, "Timeout"};
+    case Code::kOutOfRange:
+      return {410, "Expired"};  // a compacted resourceVersion: Kubernetes answers 410 Gone
     case Code::kUnimplemented:
       return {405, "MethodNotAllowed"};
     case Code::kCancelled:

@@ -25,7 +25,7 @@ namespace mini::store {
 inline constexpr size_t kMaxValueBytes = 1536 * 1024;
 
 /// Status reasons that tell apart the kOutOfRange failures of reads and watches.
-inline constexpr char kReasonCompacted[] = "STORE_COMPACTED";        // revision < compaction point
+inline constexpr char kReasonCompacted[] = "STORE_COMPACTED";  // revision < compaction point
 inline constexpr char kReasonFutureRevision[] = "STORE_FUTURE_REVISION";  // revision > current
 
 using LeaseId = int64_t;  // 0: no lease
@@ -47,7 +47,8 @@ struct RangeRequest {
   std::string key;
   bool prefix = false;
   /// Pagination: start at this key (inclusive) instead of the first key. Must lie within the
-  /// prefix. Used with the revision of the first page to keep pages consistent.
+  /// prefix (kInvalidArgument otherwise). Used with the revision of the first page to keep
+  /// pages consistent; the next page starts at the last key returned plus a 0x00 byte.
   std::string start_key;
   /// Read the state as of this revision; 0 means the current revision. kOutOfRange
   /// (kReasonCompacted) if compacted away, (kReasonFutureRevision) if not reached yet.
@@ -62,7 +63,7 @@ struct RangeResult {
   std::vector<KeyValue> kvs;  // sorted by key
   int64_t revision = 0;       // the revision the range was read at
   int64_t count = 0;          // keys in [start_key, end of prefix) at that revision, ignoring limit
-  bool more = false;          // count > kvs.size()
+  bool more = false;          // count > kvs.size(); always false with count_only
 };
 
 struct Event {
@@ -73,6 +74,8 @@ struct Event {
   KeyValue kv;
   /// The value before this change: set for updates and deletes, unset for creations.
   std::optional<KeyValue> prev_kv;
+
+  bool operator==(const Event&) const = default;
 };
 
 /// Receives one watch's events. Called from a store thread, never concurrently for one watch:
@@ -118,7 +121,11 @@ class Backend {
 
   /// Watches `key` (or, with `prefix`, every key under it) for changes at revisions >=
   /// `from_revision` (0: changes after the current revision). kOutOfRange/kReasonCompacted
-  /// when `from_revision` is older than the compaction point.
+  /// when `from_revision` is older than the compaction point. A watch from exactly the
+  /// compaction point is backend-specific (etcd serves it; the embedded store refuses it, as
+  /// the change made at that revision lost its prev_kv to compaction), so a caller that read
+  /// at revision R resumes from R + 1, which works for every R at or above the compaction
+  /// point.
   virtual Result<WatchPtr> Watch(const std::string& key, bool prefix, int64_t from_revision,
                                  std::shared_ptr<WatchSink> sink) = 0;
 
@@ -127,8 +134,9 @@ class Backend {
   /// point is set; space may be reclaimed in the background.
   virtual Status Compact(int64_t revision) = 0;
 
-  /// A lease that expires `ttl` after its grant or last KeepAlive (at least 1 s); keys written
-  /// with it are deleted when it expires or is revoked.
+  /// A lease that expires `ttl` after its grant or last KeepAlive (at least 1 s, else
+  /// kInvalidArgument); keys written with it are deleted when it expires or is revoked, with
+  /// a delete event each. Writing a key with an unknown lease is kNotFound.
   virtual Result<LeaseId> GrantLease(std::chrono::seconds ttl) = 0;
   /// Restarts the lease's TTL; kNotFound when it expired or never existed.
   virtual Status KeepAlive(LeaseId lease) = 0;
