@@ -7,6 +7,7 @@ find_package(spdlog REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(doctest REQUIRED)
+find_package(SQLite3 REQUIRED)  # the embedded datastore (libsqlite3-dev)
 include(doctest)  # doctest_discover_tests()
 
 # Asio and Beast are header-only; the definitions below keep their heavy parts out of most
