@@ -13,6 +13,7 @@
 
 #include "cluster/allinone/apiserver_component.h"
 #include "cluster/allinone/component_runner.h"
+#include "cluster/allinone/store_component.h"
 #include "common/files.h"
 
 namespace mini::cluster {
@@ -55,10 +56,14 @@ int Run(const ControlPlaneOptions& options, const RunHooks& hooks) {
   }
   std::atomic<bool> shutting_down{false};
   ComponentRunner runner;
+  auto datastore = std::make_unique<StoreComponent>(options);
   auto apiserver = std::make_unique<ApiServerComponent>(options, shutting_down);
+  StoreComponent& store = *datastore;
   ApiServerComponent& api = *apiserver;
+  api.health_checks().Add("etcd", apiserver::Probe::kReadiness, [&store] { return store.Check(); });
+  runner.Add(std::move(datastore));
   runner.Add(std::move(apiserver));
-  // Later: the datastore before the apiserver; controllers, scheduler and kubelet after it.
+  // Later: controllers, scheduler and kubelet after the apiserver.
   if (Status started = runner.StartAll(); !started.ok()) {
     return Fail(started);
   }

@@ -2,6 +2,7 @@
 // serves their health. The same entry point runs on the host (native driver) and in the guest.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -17,6 +18,13 @@ struct ControlPlaneOptions {
   std::filesystem::path tls_cert_file;  // serving certificate
   std::filesystem::path tls_private_key_file;
   std::filesystem::path client_ca_file;  // client certificates must chain to this CA
+  /// The datastore URL (see store/open.h); empty means the embedded store in data_dir.
+  std::string datastore;
+  std::filesystem::path datastore_ca_file;  // TLS to an etcd datastore
+  std::filesystem::path datastore_cert_file;
+  std::filesystem::path datastore_key_file;
+  /// How often history older than one interval is compacted away.
+  std::chrono::milliseconds compaction_interval{std::chrono::minutes(5)};
 };
 
 /// Runs until SIGTERM or SIGINT, then shuts down gracefully. Returns the process exit code:
