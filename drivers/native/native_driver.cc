@@ -96,13 +96,15 @@ class NativeDriver : public vm::Driver {
 
  private:
   static std::vector<std::string> ControlPlaneArgs(const MachineSpec& spec) {
-    return {spec.mini_binary.string(),
-            "control-plane",
-            "--data-dir=" + (spec.machine_dir / "data").string(),
-            "--secure-port=" + std::to_string(spec.apiserver_port),
-            "--tls-cert-file=" + spec.serving_cert.string(),
-            "--tls-private-key-file=" + spec.serving_key.string(),
-            "--client-ca-file=" + spec.ca_cert.string()};
+    std::vector<std::string> args = {spec.mini_binary.string(),
+                                     "control-plane",
+                                     "--data-dir=" + (spec.machine_dir / "data").string(),
+                                     "--secure-port=" + std::to_string(spec.apiserver_port),
+                                     "--tls-cert-file=" + spec.serving_cert.string(),
+                                     "--tls-private-key-file=" + spec.serving_key.string(),
+                                     "--client-ca-file=" + spec.ca_cert.string()};
+    args.insert(args.end(), spec.control_plane_flags.begin(), spec.control_plane_flags.end());
+    return args;
   }
 
   Result<ProcessId> ReadPidFile(const MachineSpec& spec) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -39,6 +40,8 @@ struct MachineSpec {
   std::filesystem::path ca_cert;
   std::filesystem::path serving_cert;
   std::filesystem::path serving_key;
+  /// More `mini control-plane` flags, passed through as they are (the datastore's).
+  std::vector<std::string> control_plane_flags;
 };
 
 /// Where the API server answers, as seen from the host.

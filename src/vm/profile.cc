@@ -20,6 +20,11 @@ json::value ToJson(const ClusterConfig& c) {
           {"DiskSize", c.disk_size_mb},
           {"APIServerPort", c.apiserver_port},
           {"KubernetesConfig", {{"KubernetesVersion", c.kubernetes_version}}},
+          {"Datastore",
+           {{"Endpoint", c.datastore},
+            {"CAFile", c.datastore_ca_file},
+            {"CertFile", c.datastore_cert_file},
+            {"KeyFile", c.datastore_key_file}}},
           {"Nodes", json::array{{{"Name", c.name},
                                  {"IP", c.node_ip},
                                  {"Port", c.apiserver_port},
@@ -46,6 +51,13 @@ Result<ClusterConfig> FromJson(const json::value& v) {
   c.apiserver_port = static_cast<uint16_t>(port);
   if (const auto* k = o.if_contains("KubernetesConfig"); k != nullptr && k->is_object()) {
     MINI_ASSIGN_OR_RETURN(c.kubernetes_version, GetString(k->get_object(), "KubernetesVersion"));
+  }
+  if (const auto* d = o.if_contains("Datastore"); d != nullptr && d->is_object()) {
+    const auto& ds = d->get_object();
+    MINI_ASSIGN_OR_RETURN(c.datastore, GetString(ds, "Endpoint"));
+    MINI_ASSIGN_OR_RETURN(c.datastore_ca_file, GetString(ds, "CAFile"));
+    MINI_ASSIGN_OR_RETURN(c.datastore_cert_file, GetString(ds, "CertFile"));
+    MINI_ASSIGN_OR_RETURN(c.datastore_key_file, GetString(ds, "KeyFile"));
   }
   if (const auto* nodes = o.if_contains("Nodes"); nodes != nullptr && nodes->is_array() &&
                                                   !nodes->get_array().empty() &&

@@ -22,6 +22,9 @@ struct ClusterConfig {
   uint16_t apiserver_port = 8443;
   std::string kubernetes_version = kKubernetesVersion;
   std::string node_ip;  // known once the machine has started
+  /// Datastore URL for the control plane (empty: the embedded store) and its TLS files.
+  std::string datastore;
+  std::string datastore_ca_file, datastore_cert_file, datastore_key_file;
 };
 
 /// kInvalidArgument unless `name` can name a directory and a kubeconfig entry:

@@ -17,6 +17,10 @@ void SetUpControlPlane(CLI::App& app, Globals& globals) {
   cmd->add_option("--tls-cert-file", o->tls_cert_file, "Serving certificate")->required();
   cmd->add_option("--tls-private-key-file", o->tls_private_key_file, "Serving key")->required();
   cmd->add_option("--client-ca-file", o->client_ca_file, "CA of client certificates")->required();
+  cmd->add_option("--datastore", o->datastore, "Datastore URL (default: embedded in --data-dir)");
+  cmd->add_option("--datastore-cafile", o->datastore_ca_file, "CA of the etcd datastore");
+  cmd->add_option("--datastore-certfile", o->datastore_cert_file, "Client certificate for etcd");
+  cmd->add_option("--datastore-keyfile", o->datastore_key_file, "Client key for etcd");
   cmd->callback([o, &globals] {
     // Its output is the profile's log, so it says what it does without being asked to.
     if (globals.verbosity == 0) {

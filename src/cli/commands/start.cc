@@ -9,6 +9,7 @@ struct StartOptions {
   std::string driver, cpus, memory, disk_size, apiserver_port;
   bool keep_context = false;
   std::string wait_timeout = "6m";
+  std::string datastore, datastore_ca_file, datastore_cert_file, datastore_key_file;
 };
 
 // Flag, else `mini config` default, else built-in default.
@@ -52,6 +53,13 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
       r.config.apiserver_port,
       vm::ParsePort(Pick(o.apiserver_port, settings, "apiserver-port", "8443"), "apiserver-port"));
   r.keep_context = o.keep_context;
+  r.config.datastore = o.datastore;
+  for (auto [in, out] : {std::pair{&o.datastore_ca_file, &r.config.datastore_ca_file},
+                         std::pair{&o.datastore_cert_file, &r.config.datastore_cert_file},
+                         std::pair{&o.datastore_key_file, &r.config.datastore_key_file}}) {
+    // Absolute, because the control plane does not run where this command does.
+    *out = in->empty() ? "" : std::filesystem::absolute(*in).string();
+  }
   MINI_ASSIGN_OR_RETURN(r.wait_timeout, ParseDuration(o.wait_timeout));
   return r;
 }
@@ -75,6 +83,12 @@ void SetUpStart(CLI::App& app, Globals& globals) {
   cmd->add_option("--disk-size", o->disk_size, "Size of the machine's data disk (e.g. 20g)");
   cmd->add_option("--apiserver-port", o->apiserver_port, "Port the API server listens on");
   cmd->add_flag("--keep-context", o->keep_context, "Do not switch kubectl's current context");
+  cmd->add_option(
+      "--datastore", o->datastore,
+      "Datastore: sqlite (embedded, default), etcd://host:2379[,host:2379], etcds://...");
+  cmd->add_option("--datastore-cafile", o->datastore_ca_file, "CA of an etcds:// datastore");
+  cmd->add_option("--datastore-certfile", o->datastore_cert_file, "Client certificate for etcd");
+  cmd->add_option("--datastore-keyfile", o->datastore_key_file, "Client key for etcd");
   cmd->add_option("--wait-timeout", o->wait_timeout,
                   "How long to wait for the cluster to be ready (e.g. 90s, 6m)");
   cmd->callback([o, &globals] { globals.status = RunStart(*o, globals); });

@@ -54,6 +54,14 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
   m.spec.ca_cert = ctx.home.CaCert();
   m.spec.serving_cert = ProfileFile(ctx, config.name, "apiserver.crt");
   m.spec.serving_key = ProfileFile(ctx, config.name, "apiserver.key");
+  for (auto [flag, value] : {std::pair{"--datastore=", &config.datastore},
+                             std::pair{"--datastore-cafile=", &config.datastore_ca_file},
+                             std::pair{"--datastore-certfile=", &config.datastore_cert_file},
+                             std::pair{"--datastore-keyfile=", &config.datastore_key_file}}) {
+    if (!value->empty()) {
+      m.spec.control_plane_flags.push_back(flag + *value);
+    }
+  }
   return m;
 }
 
