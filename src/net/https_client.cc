@@ -20,6 +20,7 @@
 
 #include "common/version.h"
 #include "net/host.h"
+#include "net/tls_alerts.h"
 
 namespace mini::net {
 namespace {
@@ -63,26 +64,6 @@ Result<std::unique_ptr<ssl::context>> MakeContext(const TlsClientConfig& tls) {
     }
   }
   return ctx;
-}
-
-// Alerts a server sends when it refuses the client certificate we offered (or its absence).
-bool IsClientCertRejection(const error_code& ec) {
-  if (ec.category() != asio::error::get_ssl_category()) {
-    return false;
-  }
-  switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
-    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
-    case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
-    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
-    case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
-    case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // One request on one connection. Every step is bounded by the same deadline: the resolver by a

@@ -12,6 +12,8 @@ TEST_SUITE("vm/profile") {
     testing::TempDir dir;
     Home home(dir.path());
     ClusterConfig c{"t1", "native", 4, 8192, 30000, 9443, "v1.32.4", "10.0.0.5"};
+    c.datastore = "etcds://10.0.0.9:2379";
+    c.datastore_ca_file = "/etc/etcd/ca.crt";
     REQUIRE(SaveProfile(home, c).ok());
     auto loaded = LoadProfile(home, "t1");
     REQUIRE(loaded.ok());
@@ -21,6 +23,9 @@ TEST_SUITE("vm/profile") {
     CHECK(loaded->disk_size_mb == 30000);
     CHECK(loaded->apiserver_port == 9443);
     CHECK(loaded->node_ip == "10.0.0.5");
+    CHECK(loaded->datastore == "etcds://10.0.0.9:2379");
+    CHECK(loaded->datastore_ca_file == "/etc/etcd/ca.crt");
+    CHECK(loaded->datastore_key_file.empty());
     CHECK(ListProfiles(home) == std::vector<std::string>{"t1"});
   }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cluster/store/etcd/tls.h"
+#include "net/tls_alerts.h"
 
 namespace mini::store::etcd {
 
@@ -246,7 +247,7 @@ class BeastConnection final : public Connection {
     if (!verify_failure_.empty()) {
       return Error(Code::kPermissionDenied, "its certificate does not verify: {}", verify_failure_);
     }
-    if (IsCertificateAlert(ec)) {
+    if (net::IsClientCertRejection(ec)) {
       return Error(Code::kPermissionDenied,
                    "it refused our client certificate (or its absence): {}", Reason(ec));
     }

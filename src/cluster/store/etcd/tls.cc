@@ -39,25 +39,6 @@ std::function<bool(bool, ssl::verify_context&)> VerifyPeer(const std::string& ho
   };
 }
 
-bool IsCertificateAlert(const error_code& ec) {
-  if (ec.category() != boost::asio::error::get_ssl_category()) {
-    return false;
-  }
-  switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
-    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
-    case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
-    case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
-    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
-    case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
-    case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
-      return true;
-    default:
-      return false;
-  }
-}
-
 Result<std::shared_ptr<TlsContext>> NewTlsContext(const std::filesystem::path& ca,
                                                   const std::filesystem::path& cert,
                                                   const std::filesystem::path& key) {

@@ -22,8 +22,4 @@ class TlsContext {
 std::function<bool(bool, boost::asio::ssl::verify_context&)> VerifyPeer(const std::string& host,
                                                                         std::string* failure);
 
-/// True for the alerts a server sends when it refuses the client certificate offered (or its
-/// absence): a configuration problem that retrying will not fix.
-bool IsCertificateAlert(const boost::system::error_code& ec);
-
 }  // namespace mini::store::etcd
