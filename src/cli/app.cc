@@ -18,15 +18,19 @@ Result<std::string> ResolveProfile(const Globals& globals) {
   return settings.Get("profile").value_or(vm::kDefaultProfile);
 }
 
-Result<vm::Context> MakeContext() {
-  static const vm::DriverRegistry* registry = [] {
-    auto* r = new vm::DriverRegistry();  // lives for the whole process
-    vm::RegisterBuiltinDrivers(*r);
+const vm::DriverRegistry& BuiltinDrivers() {
+  static const vm::DriverRegistry registry = [] {
+    vm::DriverRegistry r;
+    vm::RegisterBuiltinDrivers(r);
     return r;
   }();
+  return registry;
+}
+
+Result<vm::Context> MakeContext() {
   MINI_ASSIGN_OR_RETURN(vm::Home home, vm::Home::FromEnvironment());
   MINI_ASSIGN_OR_RETURN(std::filesystem::path kubeconfig, kubeconfig::DefaultPath());
-  vm::Context ctx{std::move(home), registry, std::move(kubeconfig), Say};
+  vm::Context ctx{std::move(home), &BuiltinDrivers(), std::move(kubeconfig), Say};
   return ctx;
 }
 

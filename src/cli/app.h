@@ -29,6 +29,9 @@ struct Globals {
 /// The profile to act on: -p, else `mini config set profile`, else "mini".
 Result<std::string> ResolveProfile(const Globals& globals);
 
+/// The drivers compiled into this binary.
+const vm::DriverRegistry& BuiltinDrivers();
+
 /// Home, built-in drivers and kubeconfig path, with progress printed to stdout.
 Result<vm::Context> MakeContext();
 

@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "cli/commands/commands.h"
-#include "vm/driver_registry.h"
 #include "vm/settings.h"
 
 namespace mini::cli {
@@ -20,10 +19,8 @@ Status RunSet(const Args& a) {
   vm::Home home("");
   MINI_ASSIGN_OR_RETURN(vm::Settings settings, Load(&home));
   if (a.key == "driver") {
-    vm::DriverRegistry drivers;
-    vm::RegisterBuiltinDrivers(drivers);
-    if (drivers.Find(a.value) == nullptr) {
-      return drivers.Choose(a.value).status();  // says which drivers exist
+    if (BuiltinDrivers().Find(a.value) == nullptr) {
+      return BuiltinDrivers().Choose(a.value).status();  // says which drivers exist
     }
   }
   MINI_RETURN_IF_ERROR(settings.Set(a.key, a.value));
