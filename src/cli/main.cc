@@ -47,9 +47,9 @@ int main(int argc, char** argv) {
       [&globals] { mini::SetUpLogging(globals.verbosity, globals.also_log_to_stderr); });
 
   using namespace mini::cli;  // NOLINT: the command table reads better unqualified
-  for (auto set_up :
-       {SetUpStart, SetUpStop, SetUpDelete, SetUpStatus, SetUpProfile, SetUpConfig,
-        SetUpUpdateContext, SetUpKubectl, SetUpVersion, SetUpCompletion, SetUpControlPlane}) {
+  for (auto set_up : {SetUpStart, SetUpStop, SetUpDelete, SetUpStatus, SetUpProfile, SetUpConfig,
+                      SetUpUpdateContext, SetUpKubectl, SetUpIp, SetUpLogs, SetUpVersion,
+                      SetUpCompletion, SetUpControlPlane}) {
     set_up(app, globals);
   }
   std::vector<std::string> args(argv, argv + argc);

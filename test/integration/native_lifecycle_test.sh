@@ -60,6 +60,11 @@ run kubectl config view --raw -o jsonpath='{.users[?(@.name=="other")].user.toke
 [ "$OUT" = "secret-token" ] || fail "the other user's token was lost: '$OUT'"
 [ "$(stat -c %a "$MINI_HOME/profiles/t1/client.key")" = 600 ] || fail "client.key is not 0600"
 
+run "$MINI" ip -p t1
+[[ "$OUT" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "mini ip printed '$OUT'"
+run "$MINI" logs -p t1 -n 5
+expect_contains "$OUT" "control plane ready" "mini logs"
+
 run "$MINI" start --driver=native -p t1 --apiserver-port="$port"
 expect_code 0 "second start"
 expect_contains "$OUT" "already running" "second start"

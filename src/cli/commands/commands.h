@@ -16,6 +16,8 @@ void SetUpProfile(CLI::App& app, Globals& globals);
 void SetUpConfig(CLI::App& app, Globals& globals);
 void SetUpUpdateContext(CLI::App& app, Globals& globals);
 void SetUpKubectl(CLI::App& app, Globals& globals);
+void SetUpIp(CLI::App& app, Globals& globals);
+void SetUpLogs(CLI::App& app, Globals& globals);
 void SetUpCompletion(CLI::App& app, Globals& globals);
 void SetUpControlPlane(CLI::App& app, Globals& globals);
 
