@@ -5,18 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "test/cluster/api/meta/label_messages.h"
+
 namespace mini::api::meta {
 namespace {
 
-const std::string kNamePartError =
-    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
-    "with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used "
-    "for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const std::string kLabelValueError =
-    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
-    "'.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
-    "'my_value',  or '12345', regex used for validation is "
-    "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+using testing::kLabelValueError;
+using testing::kNamePartError;
+
 const std::string kNotInteger = "for 'Gt', 'Lt' operators, the value must be an integer";
 const std::string kBadOperator = "expected: in, notin, =, ==, !=, gt, lt";
 
