@@ -226,8 +226,9 @@ TEST_SUITE("api/meta/names") {
       CHECK(IsDns1123Label(name).empty());
       seen.insert(name);
     }
-    // 27^5 (14 million) possible suffixes: 2000 draws all differ unless the source is broken.
-    CHECK(seen.size() >= 1999);
+    // 27^5 (14 million) possible suffixes: 2000 draws expect 0.14 birthday collisions, so ten
+    // or more (odds below 1e-16) means a broken source, while one or two happen by chance.
+    CHECK(seen.size() > 1990);
     CHECK(used.size() == alphabet.size());  // every character turns up in 10,000 draws
   }
 
