@@ -1,0 +1,20 @@
+# Writes a C++ source holding each schema document as a raw string, so the binary carries its
+# schema and needs no data files at run time.
+#   cmake -DOUTPUT=<file.cc> -DINPUTS=<a.yaml;b.yaml> -P embed.cmake
+set(body "// Generated from src/cluster/api/schema/data/*.yaml by embed.cmake. Do not edit.\n")
+string(APPEND body "#include \"cluster/api/schema/embedded.h\"\n\n")
+string(APPEND body "namespace mini::cluster::api::schema {\n\n")
+string(APPEND body "const std::vector<std::pair<std::string, std::string>>& EmbeddedDocuments() {\n")
+string(APPEND body "  static const auto* documents = new std::vector<std::pair<std::string, std::string>>{\n")
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name "${input}" NAME)
+  file(READ "${input}" text)
+  string(FIND "${text}" ")schema\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${input} contains the raw-string delimiter )schema\"")
+  endif()
+  string(APPEND body "      {\"${name}\", R\"schema(${text})schema\"},\n")
+endforeach()
+string(APPEND body "  };\n  return *documents;\n}\n\n}  // namespace mini::cluster::api::schema\n")
+file(WRITE "${OUTPUT}.tmp" "${body}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
