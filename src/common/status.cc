@@ -47,21 +47,23 @@ std::string_view CodeName(Code code) {
 
 Status::Status(Code code, std::string message) {
   if (code != Code::kOk) {
-    state_ = std::make_shared<const State>(State{code, std::move(message), {}, {}});
+    state_ = std::make_shared<const State>(State{code, std::move(message), {}, {}, {}});
   }
 }
 
 const std::string& Status::message() const { return state_ ? state_->message : Empty(); }
 const std::string& Status::advice() const { return state_ ? state_->advice : Empty(); }
 const std::string& Status::reason() const { return state_ ? state_->reason : Empty(); }
+const std::string& Status::detail() const { return state_ ? state_->detail : Empty(); }
 
 Status Status::Prefixed(const std::string& context) const {
   if (ok()) {
     return *this;
   }
   Status copy;
-  copy.state_ = std::make_shared<const State>(
-      State{state_->code, context + ": " + state_->message, state_->advice, state_->reason});
+  copy.state_ =
+      std::make_shared<const State>(State{state_->code, context + ": " + state_->message,
+                                          state_->advice, state_->reason, state_->detail});
   return copy;
 }
 
@@ -71,7 +73,7 @@ Status Status::WithAdvice(std::string advice) const {
   }
   Status copy;
   copy.state_ = std::make_shared<const State>(
-      State{state_->code, state_->message, std::move(advice), state_->reason});
+      State{state_->code, state_->message, std::move(advice), state_->reason, state_->detail});
   return copy;
 }
 
@@ -81,7 +83,17 @@ Status Status::WithReason(std::string reason) const {
   }
   Status copy;
   copy.state_ = std::make_shared<const State>(
-      State{state_->code, state_->message, state_->advice, std::move(reason)});
+      State{state_->code, state_->message, state_->advice, std::move(reason), state_->detail});
+  return copy;
+}
+
+Status Status::WithDetail(std::string detail) const {
+  if (ok()) {
+    return *this;
+  }
+  Status copy;
+  copy.state_ = std::make_shared<const State>(
+      State{state_->code, state_->message, state_->advice, state_->reason, std::move(detail)});
   return copy;
 }
 

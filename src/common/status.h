@@ -48,7 +48,10 @@ class [[nodiscard]] Status {
   /// What the user can do about it; empty when there is nothing useful to say.
   const std::string& advice() const;
   /// Stable identifier such as "HOST_KUBECONFIG_WRITE"; its prefix names the exit-code band.
+  /// The API server uses Kubernetes' reasons ("Invalid", "AlreadyExists") instead.
   const std::string& reason() const;
+  /// Machine-readable details as a JSON text (the API server's Status.details); may be empty.
+  const std::string& detail() const;
 
   /// Returns a copy whose message is prefixed with "<context>: ".
   template <typename... Args>
@@ -57,6 +60,7 @@ class [[nodiscard]] Status {
   }
   Status WithAdvice(std::string advice) const;
   Status WithReason(std::string reason) const;
+  Status WithDetail(std::string detail) const;
 
   /// "message" or "message: advice" on one line, for logs and error output.
   std::string ToString() const;
@@ -67,6 +71,7 @@ class [[nodiscard]] Status {
     std::string message;
     std::string advice;
     std::string reason;
+    std::string detail;
   };
   Status Prefixed(const std::string& context) const;
 

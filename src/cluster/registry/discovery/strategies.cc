@@ -1,0 +1,9 @@
+#include "cluster/registry/groups.h"
+
+namespace mini::cluster::registry::discovery {
+
+std::unique_ptr<Strategy> NewStrategy(const std::string&, const StrategyContext&) {
+  return nullptr;
+}
+
+}  // namespace mini::cluster::registry::discovery
