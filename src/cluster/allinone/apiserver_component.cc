@@ -2,6 +2,12 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
+
+#include "cluster/api/schema/schema.h"
+#include "cluster/apiserver/rest/discovery.h"
+#include "cluster/apiserver/rest/handler.h"
+#include "cluster/apiserver/rest/openapi_handlers.h"
 #include "cluster/apiserver/version_handler.h"
 
 namespace mini::cluster {
@@ -13,8 +19,9 @@ constexpr std::chrono::milliseconds kDrain{5000};
 }  // namespace
 
 ApiServerComponent::ApiServerComponent(const ControlPlaneOptions& options,
-                                       const std::atomic<bool>& shutting_down)
-    : options_(options), shutting_down_(shutting_down) {
+                                       const std::atomic<bool>& shutting_down,
+                                       std::function<store::Backend&()> backend)
+    : options_(options), shutting_down_(shutting_down), backend_(std::move(backend)) {
   health_.Add("shutdown", apiserver::Probe::kReadiness, [this] {
     return shutting_down_.load() ? Error(Code::kUnavailable, "process is shutting down")
                                  : Status::Ok();
@@ -22,9 +29,20 @@ ApiServerComponent::ApiServerComponent(const ControlPlaneOptions& options,
 }
 
 Status ApiServerComponent::Start() {
+  const api::schema::Schema& schema = api::schema::Builtin();
+  registry_ = std::make_unique<registry::Registry>(schema, backend_());
+  registry::BootstrapOptions bootstrap;
+  bootstrap.advertise_address = options_.advertise_address;
+  bootstrap.port = options_.secure_port;
+  MINI_RETURN_IF_ERROR(registry_->Bootstrap(bootstrap).WithContext("bootstrapping the cluster"));
+
   auto router = std::make_shared<apiserver::Router>();
   apiserver::InstallHealthHandlers(*router, health_);
   apiserver::InstallVersionHandler(*router);
+  apiserver::rest::InstallDiscovery(
+      *router, schema, fmt::format("{}:{}", options_.advertise_address, options_.secure_port));
+  apiserver::rest::InstallOpenApi(*router, schema);
+  apiserver::rest::InstallRest(*router, std::make_shared<apiserver::rest::RestHandler>(*registry_));
 
   apiserver::ServerOptions server_options;
   server_options.bind_address = options_.bind_address;
@@ -32,6 +50,9 @@ Status ApiServerComponent::Start() {
   server_options.cert_file = options_.tls_cert_file;
   server_options.key_file = options_.tls_private_key_file;
   server_options.client_ca_file = options_.client_ca_file;
+  // Handlers block on datastore writes (a group commit's fsync): a few threads keep reads
+  // flowing meanwhile.
+  server_options.threads = 4;
   auto server = apiserver::Server::Create(server_options, std::move(router));
   if (!server.ok()) {
     Status status = server.status();
@@ -49,6 +70,7 @@ void ApiServerComponent::Stop() {
     server_->Stop(kDrain);
     server_.reset();
   }
+  registry_.reset();
 }
 
 uint16_t ApiServerComponent::port() const { return server_ != nullptr ? server_->port() : 0; }

@@ -4,19 +4,24 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "cluster/allinone/component.h"
 #include "cluster/allinone/control_plane.h"
 #include "cluster/apiserver/health.h"
 #include "cluster/apiserver/server.h"
+#include "cluster/registry/registry.h"
+#include "cluster/store/backend.h"
 
 namespace mini::cluster {
 
 class ApiServerComponent final : public Component {
  public:
-  /// `shutting_down` turns /readyz's "shutdown" check red once set; it must outlive this.
-  ApiServerComponent(const ControlPlaneOptions& options, const std::atomic<bool>& shutting_down);
+  /// `shutting_down` turns /readyz's "shutdown" check red once set; `backend` gives the
+  /// datastore once it has started. Both must outlive this.
+  ApiServerComponent(const ControlPlaneOptions& options, const std::atomic<bool>& shutting_down,
+                     std::function<store::Backend&()> backend);
 
   std::string_view Name() const override { return "apiserver"; }
   /// Fails with reason kReasonPortInUse when the secure port is taken.
@@ -32,6 +37,8 @@ class ApiServerComponent final : public Component {
   const ControlPlaneOptions options_;
   const std::atomic<bool>& shutting_down_;
   apiserver::HealthChecks health_;
+  std::function<store::Backend&()> backend_;
+  std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<apiserver::Server> server_;
 };
 

@@ -57,8 +57,9 @@ int Run(const ControlPlaneOptions& options, const RunHooks& hooks) {
   std::atomic<bool> shutting_down{false};
   ComponentRunner runner;
   auto datastore = std::make_unique<StoreComponent>(options);
-  auto apiserver = std::make_unique<ApiServerComponent>(options, shutting_down);
   StoreComponent& store = *datastore;
+  auto apiserver = std::make_unique<ApiServerComponent>(
+      options, shutting_down, [&store]() -> store::Backend& { return store.backend(); });
   ApiServerComponent& api = *apiserver;
   api.health_checks().Add("etcd", apiserver::Probe::kReadiness, [&store] { return store.Check(); });
   runner.Add(std::move(datastore));

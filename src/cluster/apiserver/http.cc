@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
+#include <map>
 
 namespace mini::cluster::apiserver {
 namespace {
@@ -173,7 +175,39 @@ Response StatusResponse(int code, std::string_view reason, std::string_view mess
 
 Response ErrorResponse(const Status& status) {
   Mapping mapping = MapCode(status.code());
-  return StatusResponse(mapping.code, mapping.reason, status.message());
+  // A Kubernetes reason set by the registry is more precise than the code's default
+  // (Invalid is a 422, not a 400; Gone and Expired are both 410).
+  static const std::map<std::string_view, int> kReasons = {{"BadRequest", 400},
+                                                           {"Unauthorized", 401},
+                                                           {"Forbidden", 403},
+                                                           {"NotFound", 404},
+                                                           {"MethodNotAllowed", 405},
+                                                           {"NotAcceptable", 406},
+                                                           {"AlreadyExists", 409},
+                                                           {"Conflict", 409},
+                                                           {"Gone", 410},
+                                                           {"Expired", 410},
+                                                           {"RequestEntityTooLarge", 413},
+                                                           {"UnsupportedMediaType", 415},
+                                                           {"Invalid", 422},
+                                                           {"TooManyRequests", 429},
+                                                           {"InternalError", 500},
+                                                           {"ServiceUnavailable", 503},
+                                                           {"Timeout", 504}};
+  if (auto known = kReasons.find(status.reason()); known != kReasons.end()) {
+    mapping = {known->second, known->first};
+  }
+  Response response = StatusResponse(mapping.code, mapping.reason, status.message());
+  if (!status.detail().empty()) {
+    boost::system::error_code error;
+    boost::json::value details = boost::json::parse(status.detail(), error);
+    if (!error) {
+      boost::json::value body = boost::json::parse(response.body);
+      body.as_object()["details"] = std::move(details);
+      response.body = boost::json::serialize(body);
+    }
+  }
+  return response;
 }
 
 }  // namespace mini::cluster::apiserver

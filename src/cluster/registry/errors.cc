@@ -51,18 +51,19 @@ std::string_view FieldError::Reason() const {
 
 std::string FieldError::Message() const {
   std::string text;
+  const std::string shown = value_text.empty() ? Quote(value) : value_text;
   switch (type) {
     case Type::kRequired:
       text = "Required value";
       break;
     case Type::kInvalid:
-      text = "Invalid value: " + Quote(value);
+      text = "Invalid value: " + shown;
       break;
     case Type::kDuplicate:
-      text = "Duplicate value: " + Quote(value);
+      text = "Duplicate value: " + shown;
       break;
     case Type::kNotSupported: {
-      text = "Unsupported value: " + Quote(value);
+      text = "Unsupported value: " + shown;
       if (!supported.empty()) {
         std::string list;
         for (const std::string& s : supported) list += (list.empty() ? "\"" : ", \"") + s + "\"";
@@ -77,10 +78,10 @@ std::string FieldError::Message() const {
       text = "Too long";
       break;
     case Type::kTooMany:
-      text = "Too many";
+      text = "Too many: " + shown;
       break;
     case Type::kNotFound:
-      text = "Not found: " + Quote(value);
+      text = "Not found: " + shown;
       break;
   }
   if (!detail.empty()) text += ": " + detail;
@@ -110,6 +111,14 @@ FieldError TooLong(std::string field, json::value value, size_t max_bytes) {
           std::move(field),
           std::move(value),
           fmt::format("may not be more than {} bytes", max_bytes),
+          {}};
+}
+
+FieldError TooMany(std::string field, size_t actual, size_t max_items) {
+  return {FieldError::Type::kTooMany,
+          std::move(field),
+          static_cast<uint64_t>(actual),
+          fmt::format("must have at most {} items", max_items),
           {}};
 }
 

@@ -30,6 +30,9 @@ struct FieldError {
   boost::json::value value;  // the offending value (null when there is none)
   std::string detail;        // why; for kNotSupported the supported values go in `supported`
   std::vector<std::string> supported;
+  /// When set, printed instead of `value`'s JSON: Go's rendering of a struct or map
+  /// ("v1.LabelSelector{MatchLabels:...}"), which upstream messages show and users search for.
+  std::string value_text;
 
   /// "FieldValueRequired", ...
   std::string_view Reason() const;
@@ -47,6 +50,8 @@ FieldError NotSupported(std::string field, boost::json::value value,
                         std::vector<std::string> supported);
 FieldError Forbidden(std::string field, std::string detail);
 FieldError TooLong(std::string field, boost::json::value value, size_t max_bytes);
+/// "Too many: <actual>: must have at most <max> items"
+FieldError TooMany(std::string field, size_t actual, size_t max_items);
 
 /// What an error is about: `resource` is the plural ("deployments"), `kind` the kind.
 struct Subject {

@@ -1,0 +1,46 @@
+// The REST API over the registry: turns a resource request (GET, LIST, WATCH, POST, PUT,
+// PATCH, DELETE on /api/... and /apis/...) into storage calls and the answer into JSON, a
+// Table or a stream of watch events.
+#pragma once
+
+#include <memory>
+
+#include "cluster/apiserver/http.h"
+#include "cluster/apiserver/router.h"
+#include "cluster/registry/registry.h"
+
+namespace mini::cluster::apiserver::rest {
+
+class WatchTicker;
+
+class RestHandler {
+ public:
+  explicit RestHandler(registry::Registry& registry);
+  ~RestHandler();
+
+  /// Serves one resource request. Never throws; failures are Status responses.
+  Response Handle(const Request& request);
+
+ private:
+  struct Call;
+  Response Dispatch(Call& call);
+  Response Read(Call& call);
+  Response List(Call& call);
+  Response Watch(Call& call);
+  Response Create(Call& call);
+  Response Replace(Call& call);
+  Response Patch(Call& call);
+  Response Delete(Call& call);
+  Response DeleteCollection(Call& call);
+  Response Scale(Call& call);
+  Response PodSubresource(Call& call);
+  Response Review(Call& call);
+
+  registry::Registry& registry_;
+  std::unique_ptr<WatchTicker> ticker_;
+};
+
+/// Routes every /api/ and /apis/ path that discovery does not answer to `handler`.
+void InstallRest(Router& router, std::shared_ptr<RestHandler> handler);
+
+}  // namespace mini::cluster::apiserver::rest

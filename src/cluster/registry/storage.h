@@ -1,0 +1,145 @@
+// The REST storage every resource shares, as Kubernetes' generic registry store: objects are
+// JSON documents in the datastore under /registry/<group>/<resource>/[<namespace>/]<name>, their
+// resourceVersion is the key's mod_revision, and each verb applies the kind's Strategy around a
+// compare-and-swap write. The REST layer decodes requests into these calls; nothing here knows
+// HTTP.
+//
+// Thread-safe: every method may run on many threads at once.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/api/meta/fields.h"
+#include "cluster/api/meta/labels.h"
+#include "cluster/api/meta/resource_version.h"
+#include "cluster/api/schema/schema.h"
+#include "cluster/registry/strategy.h"
+#include "cluster/store/backend.h"
+#include "common/status.h"
+
+namespace mini::cluster::registry {
+
+struct ListOptions {
+  mini::api::meta::LabelSelector labels;
+  mini::api::meta::FieldSelector fields;
+  int64_t limit = 0;           // 0: everything
+  std::string continue_token;  // from a previous page's metadata.continue
+  std::string resource_version;
+  std::string resource_version_match;
+};
+
+struct ListResult {
+  std::vector<boost::json::object> items;
+  int64_t revision = 0;              // the list's resourceVersion
+  std::string continue_token;        // empty on the last page
+  std::optional<int64_t> remaining;  // items after this page, when known exactly
+};
+
+struct WriteOptions {
+  bool dry_run = false;
+};
+
+struct DeleteOptions {
+  bool dry_run = false;
+  std::optional<std::string> precondition_uid;
+  std::optional<std::string> precondition_resource_version;
+};
+
+/// Receives one watch's events; calls never overlap and must not block.
+class WatchConsumer {
+ public:
+  enum class EventType { kAdded, kModified, kDeleted };
+  virtual ~WatchConsumer() = default;
+  virtual void OnEvent(EventType type, boost::json::object object) = 0;
+  /// The watch failed or ended on the store's side (e.g. 410 Expired once history is gone).
+  virtual void OnError(Status status) = 0;
+};
+
+class Storage;
+
+/// The whole-cluster facts a storage needs beyond its own objects.
+struct StorageHooks {
+  /// OK if objects may be created in this namespace: NotFound when it does not exist,
+  /// Forbidden while it is being deleted.
+  std::function<Status(const std::string& name_space)> check_namespace;
+  /// Deletes every namespaced object of a namespace that is being deleted.
+  std::function<Status(const std::string& name_space)> delete_namespace_contents;
+};
+
+class Storage {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  /// Computes an object's new state from its current one; an error aborts the update.
+  using Mutation = std::function<Result<boost::json::object>(boost::json::object current)>;
+
+  Storage(const api::schema::Resource& resource, std::unique_ptr<Strategy> strategy,
+          store::Backend& backend, StorageHooks hooks, Clock clock = nullptr);
+
+  const api::schema::Resource& resource() const { return resource_; }
+  const Strategy& strategy() const { return *strategy_; }
+
+  Result<boost::json::object> Create(const std::string& name_space, boost::json::object object,
+                                     const WriteOptions& options);
+  Result<boost::json::object> Get(const std::string& name_space, const std::string& name);
+  Result<ListResult> List(const std::string& name_space, const ListOptions& options);
+
+  /// PUT: replaces the object, or its status with `status_only`. A resourceVersion in the body
+  /// must match the stored one (409 otherwise); without one the write is unconditional.
+  Result<boost::json::object> Replace(const std::string& name_space, const std::string& name,
+                                      boost::json::object object, bool status_only,
+                                      const WriteOptions& options);
+  /// Read-modify-write that retries on conflicting writes by others (PATCH, scale, binding).
+  /// `mutation` sees the current object and returns the new one; a resourceVersion it leaves
+  /// in the result must still match, as for Replace.
+  Result<boost::json::object> Update(const std::string& name_space, const std::string& name,
+                                     const Mutation& mutation, bool status_only,
+                                     const WriteOptions& options);
+
+  /// Deletes the object, or marks it for deletion while finalizers remain. Returns the object
+  /// as it was last stored.
+  Result<boost::json::object> Delete(const std::string& name_space, const std::string& name,
+                                     const DeleteOptions& options);
+  /// Deletes every object the list options select; returns them.
+  Result<ListResult> DeleteCollection(const std::string& name_space, const ListOptions& options,
+                                      const DeleteOptions& delete_options);
+
+  /// Streams changes after options.resource_version (none or "0": first every current object
+  /// as ADDED). Objects entering or leaving the selectors arrive as ADDED and DELETED.
+  Result<store::WatchPtr> Watch(const std::string& name_space, const ListOptions& options,
+                                std::shared_ptr<WatchConsumer> consumer);
+
+  /// Key of one object and the prefix of a namespace's objects ("" = every namespace).
+  std::string Key(const std::string& name_space, const std::string& name) const;
+  std::string Prefix(const std::string& name_space) const;
+
+  /// Parses a stored value and sets its resourceVersion; public for watch and the registry.
+  Result<boost::json::object> Decode(const store::KeyValue& kv) const;
+  /// Whether an object passes the list's label and field selectors.
+  bool Selected(const boost::json::object& object, const ListOptions& options) const;
+
+ private:
+  Subject SubjectOf(const std::string& name) const { return Subject::Of(resource_, name); }
+  Status CheckNamespace(const std::string& name_space, boost::json::object& object) const;
+  FieldErrors ValidateMetadata(const boost::json::object& object) const;
+  Result<boost::json::object> Commit(const std::string& name_space, const std::string& name,
+                                     const store::KeyValue& current, boost::json::object next,
+                                     bool status_only, const WriteOptions& options, bool* retry);
+  Result<boost::json::object> FinishDelete(const store::KeyValue& current,
+                                           const std::string& name_space,
+                                           const DeleteOptions& options);
+
+  const api::schema::Resource& resource_;
+  std::unique_ptr<Strategy> strategy_;
+  store::Backend& backend_;
+  StorageHooks hooks_;
+  Clock clock_;
+  std::string prefix_;  // "/registry/<group>/<resource>/"
+};
+
+}  // namespace mini::cluster::registry
