@@ -1,14 +1,15 @@
 #include "cluster/allinone/apiserver_component.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include "cluster/api/schema/schema.h"
 #include "cluster/apiserver/rest/discovery.h"
 #include "cluster/apiserver/rest/handler.h"
 #include "cluster/apiserver/rest/openapi_handlers.h"
 #include "cluster/apiserver/version_handler.h"
+#include "net/host.h"
 
 namespace mini::cluster {
 namespace {
@@ -32,7 +33,11 @@ Status ApiServerComponent::Start() {
   const api::schema::Schema& schema = api::schema::Builtin();
   registry_ = std::make_unique<registry::Registry>(schema, backend_());
   registry::BootstrapOptions bootstrap;
-  bootstrap.advertise_address = options_.advertise_address;
+  // In-cluster clients cannot use loopback; the host's own address reaches this server.
+  bootstrap.advertise_address =
+      options_.advertise_address.empty() || options_.advertise_address.starts_with("127.")
+          ? net::PrimaryIPv4()
+          : options_.advertise_address;
   bootstrap.port = options_.secure_port;
   MINI_RETURN_IF_ERROR(registry_->Bootstrap(bootstrap).WithContext("bootstrapping the cluster"));
 
@@ -40,7 +45,7 @@ Status ApiServerComponent::Start() {
   apiserver::InstallHealthHandlers(*router, health_);
   apiserver::InstallVersionHandler(*router);
   apiserver::rest::InstallDiscovery(
-      *router, schema, fmt::format("{}:{}", options_.advertise_address, options_.secure_port));
+      *router, schema, fmt::format("{}:{}", bootstrap.advertise_address, options_.secure_port));
   apiserver::rest::InstallOpenApi(*router, schema);
   apiserver::rest::InstallRest(*router, std::make_shared<apiserver::rest::RestHandler>(*registry_));
 

@@ -15,8 +15,9 @@ struct ControlPlaneOptions {
   std::filesystem::path data_dir;  // durable state (datastore, images, volumes)
   std::string bind_address = "0.0.0.0";
   uint16_t secure_port = 8443;
-  /// Where in-cluster clients reach the API server (the `kubernetes` Service's endpoint).
-  std::string advertise_address = "127.0.0.1";
+  /// Where in-cluster clients reach the API server (the `kubernetes` Service's endpoint);
+  /// empty means the host's primary IPv4 address.
+  std::string advertise_address;
   std::filesystem::path tls_cert_file;  // serving certificate
   std::filesystem::path tls_private_key_file;
   std::filesystem::path client_ca_file;  // client certificates must chain to this CA

@@ -157,13 +157,15 @@ Result<json::object> Storage::Create(const std::string& name_space, json::object
   if (generated) metadata["name"] = meta::GenerateName(generate_name);
 
   strategy_->PrepareForCreate(object);
+  // A strategy may add top-level fields, which can move `metadata`: look it up again.
+  json::object& owned = Metadata(object);
   for (const char* server_owned :
        {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"}) {
-    metadata.erase(server_owned);
+    owned.erase(server_owned);
   }
-  metadata["uid"] = meta::NewUid();
-  metadata["creationTimestamp"] = meta::Rfc3339(clock_());
-  metadata["generation"] = 1;
+  owned["uid"] = meta::NewUid();
+  owned["creationTimestamp"] = meta::Rfc3339(clock_());
+  owned["generation"] = 1;
   strategy_->Default(object);
 
   FieldErrors errors = ValidateMetadata(object);

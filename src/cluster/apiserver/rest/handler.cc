@@ -4,8 +4,12 @@
 
 #include <boost/json.hpp>
 
+#include "cluster/api/meta/ids.h"
+#include "cluster/api/patch/errors.h"
 #include "cluster/api/patch/json_patch.h"
+#include "cluster/api/patch/managed_fields.h"
 #include "cluster/api/patch/merge_patch.h"
+#include "cluster/api/patch/server_side_apply.h"
 #include "cluster/api/patch/strategic_merge_patch.h"
 #include "cluster/apiserver/rest/call.h"
 #include "cluster/apiserver/rest/codec.h"
@@ -39,7 +43,6 @@ Response JsonWithCode(int code, const json::value& body) { return JsonResponse(c
 std::string ApiVersionOf(const schema::Resource& resource) { return resource.ApiVersion(); }
 
 }  // namespace
-
 
 RestHandler::RestHandler(registry::Registry& registry)
     : registry_(registry), ticker_(std::make_unique<WatchTicker>()) {}
@@ -257,6 +260,39 @@ Status PrepareBody(const Request& request, const schema::Resource& resource,
   return Status::Ok();
 }
 
+// Who is writing, for managedFields: the fieldManager parameter or the client's name.
+api::patch::FieldManagerContext ManagerOf(const Request& request, const schema::Resource& resource,
+                                          const std::string& subresource) {
+  api::patch::FieldManagerContext context;
+  std::string_view manager = request.query.Get("fieldManager").value_or("");
+  context.manager =
+      manager.empty()
+          ? api::patch::ManagerFromUserAgent(request.headers.Get("User-Agent").value_or(""))
+          : std::string(manager);
+  context.api_version = resource.ApiVersion();
+  context.subresource = subresource;
+  context.time = mini::api::meta::Rfc3339Now();
+  context.type = resource.type;
+  return context;
+}
+
+// The patch library's reasons become the statuses Kubernetes answers with.
+Status PatchError(const Status& status) {
+  if (status.reason() == api::patch::kReasonPatchNotApplicable) {
+    return Status(Code::kInvalidArgument, status.message()).WithReason("Invalid");
+  }
+  return BadRequest(status.message());
+}
+
+Status RecordManager(const json::object* live, json::object& object,
+                     const api::patch::FieldManagerContext& context) {
+  json::value value = std::move(object);
+  json::value before = live ? json::value(*live) : json::value();
+  Status recorded = api::patch::RecordUpdate(live ? &before : nullptr, value, context);
+  object = std::move(value.as_object());
+  return recorded.ok() ? recorded : PatchError(recorded);
+}
+
 Response WithWarnings(Response response, const std::vector<std::string>& warnings) {
   for (const std::string& warning : warnings) {
     json::string quoted(warning);
@@ -281,6 +317,10 @@ Response RestHandler::Create(Call& call) {
   if (call.resource->namespaced && name_space.empty()) {
     name_space = StringAt(*body, "metadata.namespace", "default");
   }
+  if (Status recorded = RecordManager(nullptr, *body, ManagerOf(call.request, *call.resource, ""));
+      !recorded.ok()) {
+    return ErrorResponse(recorded);
+  }
   auto created =
       call.storage->Create(name_space, std::move(*body), registry::WriteOptions{call.dry_run});
   if (!created.ok()) return ErrorResponse(created.status());
@@ -297,9 +337,20 @@ Response RestHandler::Replace(Call& call) {
       !ok.ok()) {
     return ErrorResponse(ok);
   }
-  auto replaced = call.storage->Replace(call.info.name_space, call.info.name, std::move(*body),
-                                        call.info.subresource == "status",
-                                        registry::WriteOptions{call.dry_run});
+  auto context = ManagerOf(call.request, *call.resource, call.info.subresource);
+  if (StringAt(*body, "metadata.name") != call.info.name) {
+    return ErrorResponse(BadRequest(
+        fmt::format("the name of the object ({}) does not match the name on the URL ({})",
+                    StringAt(*body, "metadata.name"), call.info.name)));
+  }
+  auto replaced = call.storage->Update(
+      call.info.name_space, call.info.name,
+      [&](json::object current) -> Result<json::object> {
+        json::object next = *body;
+        MINI_RETURN_IF_ERROR(RecordManager(&current, next, context));
+        return next;
+      },
+      call.info.subresource == "status", registry::WriteOptions{call.dry_run});
   if (!replaced.ok()) return ErrorResponse(replaced.status());
   return WithWarnings(JsonWithCode(200, *replaced), warnings);
 }
@@ -318,7 +369,10 @@ PatchType PatchTypeOf(std::string_view content_type) {
 }
 
 Result<json::value> ParsePatchBody(PatchType type, std::string_view body) {
-  if (type == PatchType::kApply) return YamlToJson(body);
+  if (type == PatchType::kApply) {
+    auto parsed = api::patch::ParseApplyPatch(body);
+    return parsed.ok() ? parsed : Result<json::value>(PatchError(parsed.status()));
+  }
   boost::system::error_code error;
   json::value value = json::parse(body, error);
   if (error) return BadRequest(fmt::format("error decoding patch: {}", error.message()));
@@ -331,11 +385,9 @@ Result<json::object> ApplyPatch(PatchType type, const json::value& patch, json::
   switch (type) {
     case PatchType::kJson: {
       auto parsed = api::patch::ParseJsonPatch(patch);
-      if (!parsed.ok()) return BadRequest(parsed.status().message());
+      if (!parsed.ok()) return PatchError(parsed.status());
       auto applied = api::patch::ApplyJsonPatch(std::move(current), *parsed);
-      if (!applied.ok()) {
-        return Status(Code::kInvalidArgument, applied.status().message()).WithReason("Invalid");
-      }
+      if (!applied.ok()) return PatchError(applied.status());
       result = std::move(*applied);
       break;
     }
@@ -345,7 +397,7 @@ Result<json::object> ApplyPatch(PatchType type, const json::value& patch, json::
     case PatchType::kStrategic:
     case PatchType::kApply: {
       auto applied = api::patch::ApplyStrategicMergePatch(std::move(current), patch, object_type);
-      if (!applied.ok()) return BadRequest(applied.status().message());
+      if (!applied.ok()) return PatchError(applied.status());
       result = std::move(*applied);
       break;
     }
@@ -376,9 +428,32 @@ Response RestHandler::Patch(Call& call) {
   std::vector<std::string> warnings;
   const std::string kind = call.resource->kind;
   const std::string api_version = ApiVersionOf(*call.resource);
+  auto context = ManagerOf(call.request, *call.resource, call.info.subresource);
+  const bool pinned =
+      patch->is_object() && !StringAt(patch->as_object(), "metadata.resourceVersion").empty();
+  if (type == PatchType::kApply && !call.request.query.Has("fieldManager")) {
+    return ErrorResponse(Status(Code::kInvalidArgument,
+                                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required "
+                                "value: is required for apply patch")
+                             .WithReason("Invalid"));
+  }
   auto mutation = [&](json::object current) -> Result<json::object> {
-    MINI_ASSIGN_OR_RETURN(json::object next,
-                          ApplyPatch(type, *patch, std::move(current), object_type));
+    json::object next;
+    if (type == PatchType::kApply) {
+      json::value live = current;
+      auto applied = api::patch::ServerSideApply(&live, *patch, context);
+      if (!applied.ok()) return PatchError(applied.status());
+      if (!applied->object.is_object()) return BadRequest("apply did not produce an object");
+      next = std::move(applied->object.as_object());
+    } else {
+      MINI_ASSIGN_OR_RETURN(next, ApplyPatch(type, *patch, current, object_type));
+      MINI_RETURN_IF_ERROR(RecordManager(&current, next, context));
+    }
+    // A patch is a compare-and-swap only when it names a resourceVersion itself; otherwise a
+    // concurrent write just means patching the newer object.
+    if (!pinned && next.contains("metadata") && next["metadata"].is_object()) {
+      next["metadata"].as_object().erase("resourceVersion");
+    }
     warnings.clear();
     MINI_RETURN_IF_ERROR(PrepareBody(call.request, *call.resource, *object_type, kind, api_version,
                                      next, &warnings));
@@ -390,7 +465,11 @@ Response RestHandler::Patch(Call& call) {
       !status_only) {
     // Server-side apply creates what does not exist yet.
     if (!patch->is_object()) return ErrorResponse(BadRequest("the applied object must be a map"));
-    json::object object = patch->as_object();
+    auto applied = api::patch::ServerSideApply(nullptr, *patch, context);
+    if (!applied.ok()) return ErrorResponse(PatchError(applied.status()));
+    if (!applied->object.is_object())
+      return ErrorResponse(BadRequest("apply did not produce an object"));
+    json::object object = std::move(applied->object.as_object());
     if (Status ok = PrepareBody(call.request, *call.resource, *object_type, kind, api_version,
                                 object, &warnings);
         !ok.ok()) {

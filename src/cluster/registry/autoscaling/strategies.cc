@@ -1,8 +1,10 @@
+#include "cluster/registry/autoscaling/horizontalpodautoscaler.h"
 #include "cluster/registry/groups.h"
 
 namespace mini::cluster::registry::autoscaling {
 
-std::unique_ptr<Strategy> NewStrategy(const std::string&, const StrategyContext&) {
+std::unique_ptr<Strategy> NewStrategy(const std::string& resource, const StrategyContext&) {
+  if (resource == "horizontalpodautoscalers") return NewHorizontalPodAutoscalerStrategy();
   return nullptr;
 }
 

@@ -1,8 +1,10 @@
 #include "cluster/registry/groups.h"
+#include "cluster/registry/policy/poddisruptionbudget.h"
 
 namespace mini::cluster::registry::policy {
 
-std::unique_ptr<Strategy> NewStrategy(const std::string&, const StrategyContext&) {
+std::unique_ptr<Strategy> NewStrategy(const std::string& resource, const StrategyContext&) {
+  if (resource == "poddisruptionbudgets") return NewPodDisruptionBudgetStrategy();
   return nullptr;
 }
 
