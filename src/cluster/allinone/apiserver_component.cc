@@ -32,20 +32,16 @@ ApiServerComponent::ApiServerComponent(const ControlPlaneOptions& options,
 Status ApiServerComponent::Start() {
   const api::schema::Schema& schema = api::schema::Builtin();
   registry_ = std::make_unique<registry::Registry>(schema, backend_());
-  registry::BootstrapOptions bootstrap;
   // In-cluster clients cannot use loopback; the host's own address reaches this server.
-  bootstrap.advertise_address =
+  const std::string advertise =
       options_.advertise_address.empty() || options_.advertise_address.starts_with("127.")
           ? net::PrimaryIPv4()
           : options_.advertise_address;
-  bootstrap.port = options_.secure_port;
-  MINI_RETURN_IF_ERROR(registry_->Bootstrap(bootstrap).WithContext("bootstrapping the cluster"));
-
   auto router = std::make_shared<apiserver::Router>();
   apiserver::InstallHealthHandlers(*router, health_);
   apiserver::InstallVersionHandler(*router);
-  apiserver::rest::InstallDiscovery(
-      *router, schema, fmt::format("{}:{}", bootstrap.advertise_address, options_.secure_port));
+  apiserver::rest::InstallDiscovery(*router, schema,
+                                    fmt::format("{}:{}", advertise, options_.secure_port));
   apiserver::rest::InstallOpenApi(*router, schema);
   apiserver::rest::InstallRest(*router, std::make_shared<apiserver::rest::RestHandler>(*registry_));
 
@@ -66,6 +62,12 @@ Status ApiServerComponent::Start() {
                : status;
   }
   server_ = std::move(server).value();
+  // After binding, so the `kubernetes` endpoints carry the real port (0 asks for a free one).
+  registry::BootstrapOptions bootstrap;
+  bootstrap.advertise_address = advertise;
+  bootstrap.port = server_->port();
+  MINI_RETURN_IF_ERROR(registry_->Bootstrap(bootstrap).WithContext("bootstrapping the cluster"));
+
   server_->Start();
   return Status::Ok();
 }

@@ -79,7 +79,7 @@ Response RestHandler::Dispatch(Call& call) {
         fmt::format("the server does not allow this method on the requested resource")));
   }
   if (sub == "scale") return Scale(call);
-  if (sub == "binding" || sub == "eviction" || sub == "token") return PodSubresource(call);
+  if (sub == "binding" || sub == "eviction") return PodSubresource(call);
   if (call.info.name.empty()) {
     if (method == "GET") return Truthy(call.Query("watch")) ? Watch(call) : List(call);
     if (method == "POST") {
