@@ -274,23 +274,6 @@ Result<ListResult> Storage::List(const std::string& name_space, const ListOption
   return result;
 }
 
-Result<json::object> Storage::Replace(const std::string& name_space, const std::string& name,
-                                      json::object object, bool status_only,
-                                      const WriteOptions& options) {
-  std::string given = Name(object);
-  if (given.empty()) {
-    return InvalidError(SubjectOf(name), {Required("metadata.name", "name is required")});
-  }
-  if (given != name) {
-    return BadRequestError(fmt::format(
-        "the name of the object ({}) does not match the name on the URL ({})", given, name));
-  }
-  MINI_RETURN_IF_ERROR(CheckNamespace(name_space, object));
-  return Update(
-      name_space, name, [&object](json::object) -> Result<json::object> { return object; },
-      status_only, options);
-}
-
 Result<json::object> Storage::Update(const std::string& name_space, const std::string& name,
                                      const Mutation& mutation, bool status_only,
                                      const WriteOptions& options) {

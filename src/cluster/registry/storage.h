@@ -89,14 +89,10 @@ class Storage {
   Result<boost::json::object> Get(const std::string& name_space, const std::string& name);
   Result<ListResult> List(const std::string& name_space, const ListOptions& options);
 
-  /// PUT: replaces the object, or its status with `status_only`. A resourceVersion in the body
-  /// must match the stored one (409 otherwise); without one the write is unconditional.
-  Result<boost::json::object> Replace(const std::string& name_space, const std::string& name,
-                                      boost::json::object object, bool status_only,
-                                      const WriteOptions& options);
-  /// Read-modify-write that retries on conflicting writes by others (PATCH, scale, binding).
-  /// `mutation` sees the current object and returns the new one; a resourceVersion it leaves
-  /// in the result must still match, as for Replace.
+  /// Read-modify-write for PUT, PATCH, scale and binding. `mutation` sees the current object
+  /// and returns the new one, or the status subresource's with `status_only`. A resourceVersion
+  /// left in the result must match the stored one (409 otherwise); without one, writes by
+  /// others in between are retried and the update is unconditional.
   Result<boost::json::object> Update(const std::string& name_space, const std::string& name,
                                      const Mutation& mutation, bool status_only,
                                      const WriteOptions& options);

@@ -83,16 +83,7 @@ class DeploymentStrategy : public Strategy {
     static const json::object kEmpty;
     const json::object* spec = core::ObjectField(object, "spec");
     if (spec == nullptr) spec = &kEmpty;
-    ValidateNonnegativeAt(*spec, "replicas", "spec.replicas", errors);
-    ParsedSelector selector = ValidateRequiredSelector(*spec, "deployment", errors);
-    if (!selector.valid) {
-      errors.push_back(InvalidGo("spec.selector", GoLabelSelector(spec->if_contains("selector")),
-                                 "invalid label selector"));
-    } else {
-      ValidateSelectorMatchesTemplate(selector, *spec, "spec.template.metadata.labels", errors);
-      // upstream words the deadline rule for ReplicaSets, which Deployments share.
-      ValidateServingTemplate(*spec, "spec.template", "ReplicaSet", true, errors);
-    }
+    ValidateReplicatedSpec(*spec, errors);
     ValidateStrategy(*spec, errors);
     ValidateNonnegativeAt(*spec, "minReadySeconds", "spec.minReadySeconds", errors);
     ValidateNonnegativeAt(*spec, "revisionHistoryLimit", "spec.revisionHistoryLimit", errors);

@@ -25,17 +25,8 @@ class ReplicaSetStrategy : public Strategy {
     static const json::object kEmpty;
     const json::object* spec = core::ObjectField(object, "spec");
     if (spec == nullptr) spec = &kEmpty;
-    ValidateNonnegativeAt(*spec, "replicas", "spec.replicas", errors);
     ValidateNonnegativeAt(*spec, "minReadySeconds", "spec.minReadySeconds", errors);
-    // upstream's message names deployments here too.
-    ParsedSelector selector = ValidateRequiredSelector(*spec, "deployment", errors);
-    if (!selector.valid) {
-      errors.push_back(InvalidGo("spec.selector", GoLabelSelector(spec->if_contains("selector")),
-                                 "invalid label selector"));
-    } else {
-      ValidateSelectorMatchesTemplate(selector, *spec, "spec.template.metadata.labels", errors);
-      ValidateServingTemplate(*spec, "spec.template", "ReplicaSet", true, errors);
-    }
+    ValidateReplicatedSpec(*spec, errors);
     return errors;
   }
 

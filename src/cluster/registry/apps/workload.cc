@@ -307,4 +307,16 @@ std::pair<std::string, std::string> ContainerCells(const json::object* pod_spec)
   return {names, images};
 }
 
+void ValidateReplicatedSpec(const json::object& spec, FieldErrors& errors) {
+  ValidateNonnegativeAt(spec, "replicas", "spec.replicas", errors);
+  ParsedSelector selector = ValidateRequiredSelector(spec, "deployment", errors);
+  if (!selector.valid) {
+    errors.push_back(InvalidGo("spec.selector", GoLabelSelector(spec.if_contains("selector")),
+                               "invalid label selector"));
+    return;
+  }
+  ValidateSelectorMatchesTemplate(selector, spec, "spec.template.metadata.labels", errors);
+  ValidateServingTemplate(spec, "spec.template", "ReplicaSet", true, errors);
+}
+
 }  // namespace mini::cluster::registry::apps

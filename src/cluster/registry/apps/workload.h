@@ -58,6 +58,11 @@ void ValidateSelectorMatchesTemplate(const ParsedSelector& selector,
 void ValidateServingTemplate(const boost::json::object& spec, const std::string& path,
                              std::string_view kind, bool validate_pod_spec, FieldErrors& errors);
 
+/// The spec rules Deployments and ReplicaSets share: replicas >= 0, the required selector
+/// (upstream names deployments in its message for both) matching the template's labels, and a
+/// serving template (upstream words the template rules for ReplicaSets, which Deployments share).
+void ValidateReplicatedSpec(const boost::json::object& spec, FieldErrors& errors);
+
 /// Applies pod defaults to <spec>.template.spec when the template is there.
 void DefaultTemplate(boost::json::object& spec);
 
