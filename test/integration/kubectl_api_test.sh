@@ -177,6 +177,32 @@ k_out "yes" auth can-i create pods
 k_out "mini-user" auth whoami
 k_out "replicas" explain deployment.spec.replicas
 
+# Service-account tokens: issued by `create token`, accepted as bearer tokens, verifiable
+# with the published key, refused once the account is gone.
+k create serviceaccount builder
+k create token builder --duration=20m --audience=https://kubernetes.default.svc.cluster.local
+token=$OUT
+k config view --minify --raw -o jsonpath='{.clusters[0].cluster.server}'
+server=$OUT
+k config view --minify --raw -o jsonpath='{.clusters[0].cluster.certificate-authority}'
+ca=$OUT
+as_builder() { KUBECONFIG=/dev/null kubectl --server="$server" --certificate-authority="$ca" "$@"; }
+run as_builder --token="$token" auth whoami
+expect_code 0 "whoami with a service-account token"
+expect_contains "$OUT" "system:serviceaccount:default:builder" "whoami with a service-account token"
+expect_contains "$OUT" "system:serviceaccounts:default" "whoami with a service-account token"
+run as_builder --token="$token" get namespace default -o name
+expect_contains "$OUT" "namespace/default" "a service-account token reads the API"
+k get --raw /openid/v1/jwks
+expect_contains "$OUT" '"alg":"RS256"' "published service-account key"
+run as_builder --token="not-a-token" get namespaces
+expect_code 1 "a bogus token"
+expect_contains "$ERR" "Unauthorized" "a bogus token"
+k delete serviceaccount builder
+run as_builder --token="$token" get namespaces
+expect_code 1 "a token of a deleted service account"
+expect_contains "$ERR" "Unauthorized" "a token of a deleted service account"
+
 # Watch: an event for a change made while watching.
 kubectl get configmaps -w --request-timeout=8s >"$WORK/watch.out" 2>"$WORK/watch.err" &
 watcher=$!

@@ -17,6 +17,9 @@ void SetUpControlPlane(CLI::App& app, Globals& globals) {
   cmd->add_option("--tls-cert-file", o->tls_cert_file, "Serving certificate")->required();
   cmd->add_option("--tls-private-key-file", o->tls_private_key_file, "Serving key")->required();
   cmd->add_option("--client-ca-file", o->client_ca_file, "CA of client certificates")->required();
+  cmd->add_option("--service-account-key-file", o->service_account_key_file,
+                  "Key that signs service-account tokens, created if missing "
+                  "(default: <data-dir>/sa.key)");
   cmd->add_option("--datastore", o->datastore, "Datastore URL (default: embedded in --data-dir)");
   cmd->add_option("--datastore-cafile", o->datastore_ca_file, "CA of the etcd datastore");
   cmd->add_option("--datastore-certfile", o->datastore_cert_file, "Client certificate for etcd");

@@ -8,6 +8,7 @@
 #include "cluster/apiserver/rest/discovery.h"
 #include "cluster/apiserver/rest/handler.h"
 #include "cluster/apiserver/rest/openapi_handlers.h"
+#include "cluster/apiserver/rest/service_account_tokens.h"
 #include "cluster/apiserver/version_handler.h"
 #include "net/host.h"
 
@@ -31,6 +32,11 @@ ApiServerComponent::ApiServerComponent(const ControlPlaneOptions& options,
 
 Status ApiServerComponent::Start() {
   const api::schema::Schema& schema = api::schema::Builtin();
+  const std::filesystem::path key_file = options_.service_account_key_file.empty()
+                                             ? options_.data_dir / "sa.key"
+                                             : options_.service_account_key_file;
+  MINI_ASSIGN_OR_RETURN(signing_key_, auth::SigningKey::LoadOrCreate(key_file));
+  issuer_ = std::make_unique<auth::TokenIssuer>(*signing_key_);
   registry_ = std::make_unique<registry::Registry>(schema, backend_());
   // In-cluster clients cannot use loopback; the host's own address reaches this server.
   const std::string advertise =
@@ -43,7 +49,12 @@ Status ApiServerComponent::Start() {
   apiserver::rest::InstallDiscovery(*router, schema,
                                     fmt::format("{}:{}", advertise, options_.secure_port));
   apiserver::rest::InstallOpenApi(*router, schema);
-  apiserver::rest::InstallRest(*router, std::make_shared<apiserver::rest::RestHandler>(*registry_));
+  auto tokens = std::make_shared<apiserver::rest::ServiceAccountTokens>(*registry_, *issuer_);
+  router->SetTokenAuthenticator(tokens);
+  apiserver::rest::InstallIssuerDiscovery(
+      *router, *issuer_, fmt::format("https://{}:{}", advertise, options_.secure_port));
+  apiserver::rest::InstallRest(*router,
+                               std::make_shared<apiserver::rest::RestHandler>(*registry_, tokens));
 
   apiserver::ServerOptions server_options;
   server_options.bind_address = options_.bind_address;
@@ -78,6 +89,8 @@ void ApiServerComponent::Stop() {
     server_.reset();
   }
   registry_.reset();
+  issuer_.reset();
+  signing_key_.reset();
 }
 
 uint16_t ApiServerComponent::port() const { return server_ != nullptr ? server_->port() : 0; }

@@ -11,6 +11,7 @@
 #include "cluster/allinone/control_plane.h"
 #include "cluster/apiserver/health.h"
 #include "cluster/apiserver/server.h"
+#include "cluster/auth/service_account_token.h"
 #include "cluster/registry/registry.h"
 #include "cluster/store/backend.h"
 
@@ -38,6 +39,8 @@ class ApiServerComponent final : public Component {
   const std::atomic<bool>& shutting_down_;
   apiserver::HealthChecks health_;
   std::function<store::Backend&()> backend_;
+  std::unique_ptr<auth::SigningKey> signing_key_;
+  std::unique_ptr<auth::TokenIssuer> issuer_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<apiserver::Server> server_;
 };

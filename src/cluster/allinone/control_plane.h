@@ -21,6 +21,8 @@ struct ControlPlaneOptions {
   std::filesystem::path tls_cert_file;  // serving certificate
   std::filesystem::path tls_private_key_file;
   std::filesystem::path client_ca_file;  // client certificates must chain to this CA
+  /// Signs service-account tokens; created when missing. Empty means <data_dir>/sa.key.
+  std::filesystem::path service_account_key_file;
   /// The datastore URL (see store/open.h); empty means the embedded store in data_dir.
   std::string datastore;
   std::filesystem::path datastore_ca_file;  // TLS to an etcd datastore

@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,24 @@ UserInfo UserFromConnection(SSL* ssl) {
   user.groups.push_back("system:authenticated");
   user.authenticated = true;
   return user;
+}
+
+boost::json::object UserInfoJson(const UserInfo& user) {
+  namespace json = boost::json;
+  json::array groups;
+  for (const std::string& group : user.groups) groups.emplace_back(group);
+  json::object out{{"username", user.name}, {"groups", std::move(groups)}};
+  if (!user.uid.empty()) out["uid"] = user.uid;
+  if (!user.extra.empty()) {
+    json::object extra;
+    for (const auto& [key, values] : user.extra) {
+      json::array items;
+      for (const std::string& value : values) items.emplace_back(value);
+      extra[key] = std::move(items);
+    }
+    out["extra"] = std::move(extra);
+  }
+  return out;
 }
 
 }  // namespace mini::cluster::apiserver

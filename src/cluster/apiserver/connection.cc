@@ -131,6 +131,7 @@ class Session final : public Connection,
     const auto& head = parser_->get();
     method_ = std::string(head.method_string());
     target_ = std::string(head.target());
+    request_user_ = user_.name;
     // Beast checks a Content-Length against the body limit while parsing the head.
     if (ec == http::error::body_limit) {
       return RejectTooLarge();
@@ -158,7 +159,9 @@ class Session final : public Connection,
       request.headers.Add(std::string(field.name_string()), std::string(field.value()));
     }
     Status parsed = ParseTarget(target_, &request.path, &request.query);
-    Reply(parsed.ok() ? router_.Dispatch(request) : ErrorResponse(parsed), message.keep_alive());
+    Response response = parsed.ok() ? router_.Dispatch(request) : ErrorResponse(parsed);
+    request_user_ = std::move(request.user.name);  // the token's user, if a token spoke
+    Reply(std::move(response), message.keep_alive());
   }
 
   void RejectTooLarge() {
@@ -176,6 +179,7 @@ class Session final : public Connection,
       return CloseSocket();
     }
     method_ = target_ = "-";
+    request_user_ = user_.name;
     discard_body_ = true;
     Reply(StatusResponse(400, "BadRequest", ec.message()), false);
   }
@@ -260,7 +264,7 @@ class Session final : public Connection,
 
   void LogAccess() const {
     std::chrono::duration<double, std::milli> elapsed = Clock::now() - started_;
-    spdlog::debug("{} {} {} user={} remote={} {:.3f}ms", method_, target_, status_, user_.name,
+    spdlog::debug("{} {} {} user={} remote={} {:.3f}ms", method_, target_, status_, request_user_,
                   remote_, elapsed.count());
   }
 
@@ -278,6 +282,7 @@ class Session final : public Connection,
   uint64_t served_ = 0;
   std::string remote_;
   UserInfo user_;
+  std::string request_user_;  // for the access log
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,9 +21,12 @@ namespace mini::cluster::apiserver {
 
 /// Who sent a request, as authentication established it.
 struct UserInfo {
-  std::string name;                 // certificate CN; "system:anonymous" without a certificate
-  std::vector<std::string> groups;  // certificate O values plus the system:* group
+  std::string name;                 // certificate CN, a token's subject, or "system:anonymous"
+  std::vector<std::string> groups;  // certificate O values or a token's groups, plus system:*
   bool authenticated = false;
+  std::string uid;  // a service account's uid; empty for certificate users
+  /// What else the credential says, e.g. the pod a token is bound to (Kubernetes' "extra").
+  std::map<std::string, std::vector<std::string>> extra;
 };
 
 UserInfo AnonymousUser();

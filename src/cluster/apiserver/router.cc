@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <strings.h>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -56,7 +58,29 @@ Router::Match Router::Find(const Request& request) const {
   return match;
 }
 
-Response Router::Dispatch(const Request& request) const {
+void Router::SetTokenAuthenticator(std::shared_ptr<const TokenAuthenticator> authenticator) {
+  tokens_ = std::move(authenticator);
+}
+
+Response Router::Dispatch(Request& request) const {
+  // A certificate user is already known; a token only speaks for requests without one.
+  if (auto authorization = request.headers.Get("Authorization");
+      authorization && !request.user.authenticated) {
+    constexpr std::string_view kBearer = "Bearer ";
+    std::string_view token = *authorization;
+    if (token.size() > kBearer.size() &&
+        strncasecmp(token.data(), kBearer.data(), kBearer.size()) == 0) {
+      token.remove_prefix(kBearer.size());
+      auto user = tokens_ != nullptr
+                      ? tokens_->Authenticate(token)
+                      : Result<UserInfo>(Status(Code::kPermissionDenied, "tokens are not accepted"));
+      if (!user.ok()) {
+        spdlog::debug("{} {}: {}", request.method, request.path, user.status().message());
+        return StatusResponse(401, "Unauthorized", "Unauthorized");
+      }
+      request.user = std::move(user).value();
+    }
+  }
   Match match = Find(request);
   bool is_public = match.route != nullptr && match.route->access == Access::kPublic;
   // Unauthenticated callers learn nothing about which paths exist, as in Kubernetes.

@@ -8,9 +8,11 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "cluster/apiserver/authn.h"
 #include "cluster/apiserver/http.h"
 
 namespace mini::cluster::apiserver {
@@ -34,10 +36,14 @@ class Router {
   void HandlePrefix(std::string method, std::string prefix, Handler handler,
                     Access access = Access::kAuthenticated);
 
-  /// Finds the route and runs it. Anonymous users get 401 unless the route is public; unknown
-  /// paths get 404 and known paths with another method 405, each as a Kubernetes Status. A
-  /// handler that throws yields 500.
-  Response Dispatch(const Request& request) const;
+  /// Bearer tokens of requests without a client certificate are checked by `authenticator`.
+  void SetTokenAuthenticator(std::shared_ptr<const TokenAuthenticator> authenticator);
+
+  /// Authenticates a bearer token (filling in `request.user`; a token that identifies nobody
+  /// gets 401 even on public paths, as in Kubernetes), finds the route and runs it. Anonymous
+  /// users get 401 unless the route is public; unknown paths get 404 and known paths with
+  /// another method 405, each as a Kubernetes Status. A handler that throws yields 500.
+  Response Dispatch(Request& request) const;
 
  private:
   struct Route {
@@ -53,6 +59,7 @@ class Router {
   Match Find(const Request& request) const;
   static const Route* ForMethod(const std::vector<Route>& routes, const std::string& method);
 
+  std::shared_ptr<const TokenAuthenticator> tokens_;
   std::map<std::string, std::vector<Route>> exact_;
   // Longest prefix first, so the first match is the most specific.
   std::vector<std::pair<std::string, std::vector<Route>>> prefixes_;

@@ -14,6 +14,7 @@
 #include "cluster/apiserver/rest/call.h"
 #include "cluster/apiserver/rest/codec.h"
 #include "cluster/apiserver/rest/request_info.h"
+#include "cluster/apiserver/rest/service_account_tokens.h"
 #include "cluster/apiserver/rest/table.h"
 #include "cluster/apiserver/rest/watch_stream.h"
 #include "cluster/registry/printing.h"
@@ -44,8 +45,9 @@ std::string ApiVersionOf(const schema::Resource& resource) { return resource.Api
 
 }  // namespace
 
-RestHandler::RestHandler(registry::Registry& registry)
-    : registry_(registry), ticker_(std::make_unique<WatchTicker>()) {}
+RestHandler::RestHandler(registry::Registry& registry,
+                         std::shared_ptr<const ServiceAccountTokens> tokens)
+    : registry_(registry), tokens_(std::move(tokens)), ticker_(std::make_unique<WatchTicker>()) {}
 
 RestHandler::~RestHandler() = default;
 
@@ -80,6 +82,7 @@ Response RestHandler::Dispatch(Call& call) {
   }
   if (sub == "scale") return Scale(call);
   if (sub == "binding" || sub == "eviction") return PodSubresource(call);
+  if (sub == "token") return TokenRequest(call);
   if (call.info.name.empty()) {
     if (method == "GET") return Truthy(call.Query("watch")) ? Watch(call) : List(call);
     if (method == "POST") {

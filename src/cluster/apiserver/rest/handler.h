@@ -12,10 +12,13 @@
 namespace mini::cluster::apiserver::rest {
 
 class WatchTicker;
+class ServiceAccountTokens;
 
 class RestHandler {
  public:
-  explicit RestHandler(registry::Registry& registry);
+  /// Without `tokens`, serviceaccounts/token and TokenReviews are refused.
+  explicit RestHandler(registry::Registry& registry,
+                       std::shared_ptr<const ServiceAccountTokens> tokens = nullptr);
   ~RestHandler();
 
   /// Serves one resource request. Never throws; failures are Status responses.
@@ -35,8 +38,10 @@ class RestHandler {
   Response Scale(Call& call);
   Response PodSubresource(Call& call);
   Response Review(Call& call);
+  Response TokenRequest(Call& call);
 
   registry::Registry& registry_;
+  std::shared_ptr<const ServiceAccountTokens> tokens_;
   std::unique_ptr<WatchTicker> ticker_;
 };
 

@@ -1,32 +1,18 @@
-// The review kinds, answered for the requesting user and never stored: SelfSubjectReview
-// (`kubectl auth whoami`), SelfSubjectAccessReview and SelfSubjectRulesReview (`kubectl auth
-// can-i`). Authorization is not enforced yet, so the answers describe what the server does:
-// cluster administrators (system:masters) may do everything, and nobody else is admitted
-// today, because the only credentials are the profile's admin certificates.
-#include <algorithm>
+// The review kinds, answered and never stored: SelfSubjectReview (`kubectl auth whoami`),
+// SelfSubjectAccessReview and SelfSubjectRulesReview (`kubectl auth can-i`) for the requesting
+// user, and TokenReview for a token someone presents. Authorization is not enforced yet (RBAC
+// objects are stored, not evaluated), so the answers describe what the server does: every
+// authenticated user may do everything, as with Kubernetes' AlwaysAllow mode.
 #include <boost/json.hpp>
 
 #include "cluster/apiserver/rest/call.h"
 #include "cluster/apiserver/rest/codec.h"
 #include "cluster/apiserver/rest/handler.h"
 #include "cluster/apiserver/rest/request_info.h"
+#include "cluster/apiserver/rest/service_account_tokens.h"
 
 namespace mini::cluster::apiserver::rest {
 namespace json = boost::json;
-
-namespace {
-
-bool IsAdmin(const UserInfo& user) {
-  return std::find(user.groups.begin(), user.groups.end(), "system:masters") != user.groups.end();
-}
-
-json::object UserInfoJson(const UserInfo& user) {
-  json::array groups;
-  for (const std::string& group : user.groups) groups.push_back(json::string(group));
-  return json::object{{"username", user.name}, {"groups", std::move(groups)}};
-}
-
-}  // namespace
 
 Response RestHandler::Review(Call& call) {
   auto body = DecodeBody(call.request.headers.Get("Content-Type").value_or(""), call.request.body,
@@ -42,12 +28,10 @@ Response RestHandler::Review(Call& call) {
   if (plural == "selfsubjectreviews") {
     review["status"] = json::object{{"userInfo", UserInfoJson(user)}};
   } else if (plural == "selfsubjectaccessreviews") {
-    json::object status{{"allowed", IsAdmin(user)}};
-    if (!IsAdmin(user)) status["reason"] = "only cluster administrators are authorized";
-    review["status"] = std::move(status);
+    review["status"] = json::object{{"allowed", user.authenticated}};
   } else if (plural == "selfsubjectrulesreviews") {
     json::array resource_rules, non_resource_rules;
-    if (IsAdmin(user)) {
+    if (user.authenticated) {
       resource_rules.push_back(json::object{{"verbs", json::array{"*"}},
                                             {"apiGroups", json::array{"*"}},
                                             {"resources", json::array{"*"}}});
@@ -57,6 +41,8 @@ Response RestHandler::Review(Call& call) {
     review["status"] = json::object{{"resourceRules", std::move(resource_rules)},
                                     {"nonResourceRules", std::move(non_resource_rules)},
                                     {"incomplete", false}};
+  } else if (plural == "tokenreviews" && tokens_ != nullptr) {
+    review = tokens_->Review(std::move(review));
   } else {
     return ErrorResponse(registry::MethodNotAllowedError(
         "the server does not allow this method on the requested resource"));

@@ -1,6 +1,6 @@
 // The subresources that are not plain views of their object: scale (an autoscaling/v1 Scale
 // over spec.replicas), pods/binding (the scheduler's write of spec.nodeName), pods/eviction (a
-// delete that disruption budgets may refuse) and the bindings collection.
+// delete that disruption budgets may refuse), the bindings collection and serviceaccounts/token.
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
@@ -12,6 +12,7 @@
 #include "cluster/apiserver/rest/codec.h"
 #include "cluster/apiserver/rest/handler.h"
 #include "cluster/apiserver/rest/request_info.h"
+#include "cluster/apiserver/rest/service_account_tokens.h"
 #include "cluster/registry/printing.h"
 
 namespace mini::cluster::apiserver::rest {
@@ -169,6 +170,22 @@ Response RestHandler::PodSubresource(Call& call) {
   }
   return ErrorResponse(
       registry::MethodNotAllowedError(fmt::format("the {} subresource is not served yet", sub)));
+}
+
+Response RestHandler::TokenRequest(Call& call) {
+  if (call.request.method != "POST") {
+    return ErrorResponse(registry::MethodNotAllowedError(
+        "the server does not allow this method on the requested resource"));
+  }
+  if (tokens_ == nullptr) {
+    return ErrorResponse(registry::MethodNotAllowedError("this server issues no tokens"));
+  }
+  auto body = DecodeBody(call.request.headers.Get("Content-Type").value_or(""), call.request.body,
+                         registry_.schema());
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto issued = tokens_->Issue(call.info.name_space, call.info.name, std::move(*body));
+  if (!issued.ok()) return ErrorResponse(issued.status());
+  return JsonResponse(201, *issued);
 }
 
 }  // namespace mini::cluster::apiserver::rest
