@@ -1,7 +1,7 @@
 // Writes the seed corpus of request_decoders_fuzz into a directory: for every built-in kind a
-// body with every field set and an empty one, and the same messages in the fuzzer's
-// "type index + message" form.
-#include <boost/json/object.hpp>
+// body with every field set and an empty one, as protobuf and as JSON text (which is YAML too),
+// the same messages in the fuzzer's "type index + message" form, and a YAML manifest.
+#include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -48,8 +48,27 @@ int main(int argc, char** argv) {
       }
       const std::string name = resource.plural + (full ? "-full" : "-empty");
       written += Write(dir + "/body-" + name, *body);
+      written += Write(dir + "/json-" + name, json::serialize(object));
     }
   }
+  written += Write(dir + "/yaml-deployment", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}, annotations: {note: "yes"}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+        env: [{name: A, value: '1'}, {name: B, value: no}]
+        resources: {limits: {cpu: 500m, memory: 64Mi}}
+---
+kind: Ignored
+)");
   const std::vector<const schema::Type*> types = builtin.types();
   for (size_t i = 0; i < types.size(); ++i) {
     auto message = protobuf::EncodeMessage(mini::cluster::api::protobuf::testing::Sample(*types[i]),

@@ -146,7 +146,61 @@ void Prune(json::object& object, const schema::Type& type, const std::string& pa
 
 }  // namespace
 
+namespace {
+
+// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool IsUtf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (length == 0 || c > 0xF4 || static_cast<size_t>(end - p) < length) return false;
+    for (size_t i = 1; i < length; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+    }
+    // The second byte's range rules out overlong 3- and 4-byte forms, surrogates and > U+10FFFF.
+    if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F) ||
+        (c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F)) {
+      return false;
+    }
+    p += length;
+  }
+  return true;
+}
+
+// Stored objects are JSON text, which must be UTF-8: a body that smuggles other bytes in
+// through protobuf or YAML strings would be stored but could never be read back.
+Status CheckUtf8(const json::value& value) {
+  if (value.is_string()) {
+    return IsUtf8(value.get_string()) ? Status::Ok()
+                                      : BadRequest("the request body holds a string that is not "
+                                                   "valid UTF-8");
+  }
+  if (value.is_array()) {
+    for (const json::value& item : value.get_array()) MINI_RETURN_IF_ERROR(CheckUtf8(item));
+  }
+  if (value.is_object()) {
+    for (const auto& member : value.get_object()) {
+      if (!IsUtf8(member.key())) {
+        return BadRequest("the request body holds a key that is not valid UTF-8");
+      }
+      MINI_RETURN_IF_ERROR(CheckUtf8(member.value()));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<json::value> YamlToJson(std::string_view text) {
+  if (!IsUtf8(text)) {
+    return BadRequest("error converting YAML to JSON: yaml: invalid leading UTF-8 octet");
+  }
   try {
     return Convert(YAML::Load(std::string(text)), 0);
   } catch (const YAML::Exception& e) {
@@ -161,6 +215,7 @@ Result<json::object> DecodeBody(std::string_view content_type, std::string_view 
   if (type == "application/vnd.kubernetes.protobuf") {
     auto decoded = api::protobuf::DecodeKubernetesProtobuf(body, schema);
     if (!decoded.ok()) return BadRequest(decoded.status().message());
+    MINI_RETURN_IF_ERROR(CheckUtf8(*decoded));
     return std::move(*decoded);
   }
   if (type == "application/json" || type.empty() || type == "application/merge-patch+json" ||
