@@ -162,6 +162,32 @@ k get deployment web -o json
 [ "$(json_field "$OUT" kind)" = "Deployment" ] || fail "get -o json kind"
 k_out "kind: Deployment" get deployment web -o yaml
 
+# Events: one object served by core/v1 and events.k8s.io/v1, each under its own field names.
+cat > "$manifests/event.yaml" <<'YAML'
+apiVersion: events.k8s.io/v1
+kind: Event
+metadata:
+  name: web.scheduled
+eventTime: "2024-05-01T10:00:00.000000Z"
+reportingController: example.com/scheduler
+reportingInstance: scheduler-1
+action: Binding
+reason: Scheduled
+type: Normal
+regarding: {kind: Deployment, namespace: default, name: web}
+note: Bound web to mini
+YAML
+k_out "event.events.k8s.io/web.scheduled created" create -f "$manifests/event.yaml"
+k_out "Bound web to mini" get events
+expect_contains "$OUT" "deployment/web" "get events"
+k_out "Bound web to mini" get events.v1.events.k8s.io web.scheduled -o jsonpath='{.note}'
+k_out "example.com/scheduler" get event web.scheduled -o jsonpath='{.reportingComponent}'
+k get event web.scheduled -o jsonpath='{.metadata.uid}/{.metadata.resourceVersion}'
+core_id=$OUT
+k get events.v1.events.k8s.io web.scheduled -o jsonpath='{.metadata.uid}/{.metadata.resourceVersion}'
+[ "$OUT" = "$core_id" ] || fail "the event's uid/resourceVersion differ between APIs: $core_id, $OUT"
+k_out "web.scheduled" get events.v1.events.k8s.io --field-selector=regarding.name=web -o name
+
 # Labels and annotations.
 k_out "deployment.apps/web labeled" label deployment web stage=test
 k_out "stage=test" get deployment web --show-labels

@@ -25,6 +25,9 @@ std::unique_ptr<Strategy> NewStrategy(const std::string& resource, const Strateg
 namespace coordination {
 std::unique_ptr<Strategy> NewStrategy(const std::string& resource, const StrategyContext& context);
 }
+namespace events {
+std::unique_ptr<Strategy> NewStrategy(const std::string& resource, const StrategyContext& context);
+}
 namespace discovery {
 std::unique_ptr<Strategy> NewStrategy(const std::string& resource, const StrategyContext& context);
 }

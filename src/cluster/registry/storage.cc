@@ -43,17 +43,26 @@ bool BeingDeleted(const json::object& object) {
   return metadata && metadata->contains("deletionTimestamp");
 }
 
+// "/registry/<group>/<resource>/" of the resource whose keys hold the objects.
+std::string KeyPrefix(const api::schema::Resource& resource, const Converter* converter) {
+  Converter::Location location{resource.group, resource.plural};
+  if (converter != nullptr) location = converter->StoredAs();
+  return fmt::format("/registry/{}/{}/", location.group.empty() ? "core" : location.group,
+                     location.resource);
+}
+
 }  // namespace
 
 Storage::Storage(const api::schema::Resource& resource, std::unique_ptr<Strategy> strategy,
-                 store::Backend& backend, StorageHooks hooks, Clock clock)
+                 store::Backend& backend, StorageHooks hooks, Clock clock,
+                 std::unique_ptr<Converter> converter)
     : resource_(resource),
       strategy_(std::move(strategy)),
       backend_(backend),
       hooks_(std::move(hooks)),
       clock_(clock ? std::move(clock) : [] { return std::chrono::system_clock::now(); }),
-      prefix_(fmt::format("/registry/{}/{}/", resource.group.empty() ? "core" : resource.group,
-                          resource.plural)) {
+      converter_(std::move(converter)),
+      prefix_(KeyPrefix(resource, converter_.get())) {
   strategy_->set_has_status(resource.FindSubresource("status") != nullptr);
 }
 
@@ -73,7 +82,13 @@ Result<json::object> Storage::Decode(const store::KeyValue& kv) const {
   }
   json::object& object = value.as_object();
   Metadata(object)["resourceVersion"] = meta::FormatResourceVersion(kv.mod_revision);
+  if (converter_) return converter_->FromStorage(std::move(object));
   return std::move(object);
+}
+
+std::string Storage::Encode(const json::object& object) const {
+  if (converter_) return json::serialize(converter_->ToStorage(object));
+  return json::serialize(object);
 }
 
 bool Storage::Selected(const json::object& object, const ListOptions& options) const {
@@ -186,7 +201,7 @@ Result<json::object> Storage::Create(const std::string& name_space, json::object
 
   for (int attempt = 0;; ++attempt) {
     std::string name = Name(object);
-    auto created = backend_.Create(Key(name_space, name), json::serialize(object));
+    auto created = backend_.Create(Key(name_space, name), Encode(object));
     if (created.ok()) return Decode(*created);
     if (created.status().code() != Code::kAlreadyExists) return InternalError(created.status());
     if (!generated || attempt + 1 >= kGenerateNameAttempts) {
@@ -358,7 +373,7 @@ Result<json::object> Storage::Commit(const std::string& name_space, const std::s
     return old;
   }
   if (options.dry_run) return next;
-  auto updated = backend_.Update(current.key, json::serialize(next), current.mod_revision);
+  auto updated = backend_.Update(current.key, Encode(next), current.mod_revision);
   if (!updated.ok()) {
     if (updated.status().code() == Code::kConflict) {
       *retry = pinned.empty();
@@ -416,7 +431,7 @@ Result<json::object> Storage::FinishDelete(const store::KeyValue& current,
     metadata["deletionGracePeriodSeconds"] = 0;
     metadata.erase("resourceVersion");
     if (options.dry_run) return object;
-    auto updated = backend_.Update(current.key, json::serialize(object), current.mod_revision);
+    auto updated = backend_.Update(current.key, Encode(object), current.mod_revision);
     if (!updated.ok()) {
       return updated.status().code() == Code::kConflict ? StaleResourceVersionError(SubjectOf(name))
                                                         : InternalError(updated.status());
@@ -431,8 +446,7 @@ Result<json::object> Storage::FinishDelete(const store::KeyValue& current,
       Metadata(terminating)["deletionTimestamp"] = meta::Rfc3339(clock_());
       Metadata(terminating).erase("resourceVersion");
       terminating["status"] = json::object{{"phase", "Terminating"}};
-      auto marked =
-          backend_.Update(current.key, json::serialize(terminating), current.mod_revision);
+      auto marked = backend_.Update(current.key, Encode(terminating), current.mod_revision);
       if (!marked.ok()) {
         return marked.status().code() == Code::kConflict
                    ? StaleResourceVersionError(SubjectOf(name))

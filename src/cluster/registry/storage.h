@@ -4,6 +4,9 @@
 // compare-and-swap write. The REST layer decodes requests into these calls; nothing here knows
 // HTTP.
 //
+// A resource with a Converter (converter.h) lives under another resource's keys in that
+// resource's form: Encode and Decode convert, and everything between them sees the served form.
+//
 // Thread-safe: every method may run on many threads at once.
 #pragma once
 
@@ -19,6 +22,7 @@
 #include "cluster/api/meta/labels.h"
 #include "cluster/api/meta/resource_version.h"
 #include "cluster/api/schema/schema.h"
+#include "cluster/registry/converter.h"
 #include "cluster/registry/strategy.h"
 #include "cluster/store/backend.h"
 #include "common/status.h"
@@ -78,8 +82,10 @@ class Storage {
   /// Computes an object's new state from its current one; an error aborts the update.
   using Mutation = std::function<Result<boost::json::object>(boost::json::object current)>;
 
+  /// `converter`: nullptr when objects are stored as served.
   Storage(const api::schema::Resource& resource, std::unique_ptr<Strategy> strategy,
-          store::Backend& backend, StorageHooks hooks, Clock clock = nullptr);
+          store::Backend& backend, StorageHooks hooks, Clock clock = nullptr,
+          std::unique_ptr<Converter> converter = nullptr);
 
   const api::schema::Resource& resource() const { return resource_; }
   const Strategy& strategy() const { return *strategy_; }
@@ -114,8 +120,11 @@ class Storage {
   std::string Key(const std::string& name_space, const std::string& name) const;
   std::string Prefix(const std::string& name_space) const;
 
-  /// Parses a stored value and sets its resourceVersion; public for watch and the registry.
+  /// Parses a stored value, sets its resourceVersion and converts it to the served form;
+  /// public for watch and the registry.
   Result<boost::json::object> Decode(const store::KeyValue& kv) const;
+  /// The value to store for an object in its served form.
+  std::string Encode(const boost::json::object& object) const;
   /// Whether an object passes the list's label and field selectors.
   bool Selected(const boost::json::object& object, const ListOptions& options) const;
 
@@ -135,7 +144,8 @@ class Storage {
   store::Backend& backend_;
   StorageHooks hooks_;
   Clock clock_;
-  std::string prefix_;  // "/registry/<group>/<resource>/"
+  std::unique_ptr<Converter> converter_;  // nullptr: stored as served
+  std::string prefix_;                    // "/registry/<group>/<resource>/"
 };
 
 }  // namespace mini::cluster::registry

@@ -16,6 +16,7 @@ std::unique_ptr<Strategy> NewStrategy(const std::string& group, const std::strin
       {"storage.k8s.io", &storage::NewStrategy},
       {"coordination.k8s.io", &coordination::NewStrategy},
       {"discovery.k8s.io", &discovery::NewStrategy},
+      {"events.k8s.io", &events::NewStrategy},
       {"policy", &policy::NewStrategy},
       {"rbac.authorization.k8s.io", &rbac::NewStrategy},
       {"scheduling.k8s.io", &scheduling::NewStrategy},
