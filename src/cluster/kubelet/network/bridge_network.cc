@@ -1,0 +1,139 @@
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <mutex>
+#include <system_error>
+
+#include "cluster/kubelet/network/pod_network.h"
+#include "common/command.h"
+
+namespace mini::cluster::kubelet::network {
+namespace fs = std::filesystem;
+namespace {
+
+// Interface names are limited to 15 bytes, so the host end of a pod's veth is named by a
+// stable hash of the sandbox id.
+std::string HostVeth(const std::string& id) {
+  uint32_t hash = 2166136261u;  // FNV-1a
+  for (unsigned char c : id) hash = (hash ^ c) * 16777619u;
+  return fmt::format("veth{:08x}", hash);
+}
+
+std::string NetnsName(const std::string& id) { return "mini-" + id; }
+
+// /proc/sys files are written in place: they cannot be replaced by a rename.
+Status WriteSysctl(const fs::path& path, std::string_view value) {
+  std::ofstream out(path);
+  out << value;
+  out.close();
+  if (!out) return Status(Code::kInternal, "cannot write " + path.string());
+  return Status::Ok();
+}
+
+bool LinkExists(const std::vector<std::string>& prefix, const std::string& name) {
+  std::vector<std::string> argv = prefix;
+  argv.insert(argv.end(), {"link", "show", name});
+  auto result = RunCommand(argv);
+  return result.ok() && result->exit_code == 0;
+}
+
+class BridgeNetwork final : public PodNetwork {
+ public:
+  explicit BridgeNetwork(BridgeOptions options)
+      : options_(std::move(options)), ipam_(options_.state_dir / "ips", options_.cidr) {}
+
+  Result<PodAddress> Setup(const std::string& id) override {
+    MINI_RETURN_IF_ERROR(PrepareNode());
+    MINI_ASSIGN_OR_RETURN(std::string ip, ipam_.Allocate(id));
+    const std::string ns = NetnsName(id);
+    const fs::path netns = fs::path("/run/netns") / ns;
+    Status made = Configure(id, ns, netns, ip);
+    if (!made.ok()) {
+      (void)Teardown(id);
+      return made.WithContext("setting up the network of pod sandbox {}", id);
+    }
+    return PodAddress{ip, netns};
+  }
+
+  Status Teardown(const std::string& id) override {
+    const std::string ns = NetnsName(id);
+    std::error_code error;
+    if (fs::exists(fs::path("/run/netns") / ns, error)) {
+      MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "delete", ns}).status());
+    }
+    // Deleting the namespace deletes the pair; a half-made setup may have left the host end.
+    const std::string veth = HostVeth(id);
+    if (LinkExists({"ip"}, veth)) {
+      MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "delete", veth}).status());
+    }
+    return ipam_.Release(id);
+  }
+
+ private:
+  Status Configure(const std::string& id, const std::string& ns, const fs::path& netns,
+                   const std::string& ip) {
+    std::error_code error;
+    if (!fs::exists(netns, error)) {
+      MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "add", ns}).status());
+    }
+    const std::string veth = HostVeth(id);
+    if (!LinkExists({"ip", "-n", ns}, "eth0")) {
+      if (LinkExists({"ip"}, veth)) MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "delete", veth}).status());
+      MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "add", veth, "type", "veth", "peer", "name",
+                                       "eth0", "netns", ns})
+                               .status());
+    }
+    const std::string address = fmt::format("{}/{}", ip, options_.cidr.prefix);
+    for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+             {"ip", "link", "set", veth, "master", options_.bridge, "up"},
+             {"ip", "-n", ns, "addr", "replace", address, "dev", "eth0"},
+             {"ip", "-n", ns, "link", "set", "eth0", "up"},
+             {"ip", "-n", ns, "link", "set", "lo", "up"},
+             {"ip", "-n", ns, "route", "replace", "default", "via", options_.cidr.Gateway()}}) {
+      MINI_RETURN_IF_ERROR(RunChecked(argv).status());
+    }
+    return Status::Ok();
+  }
+
+  // The bridge with the gateway address, forwarding, and masquerade for traffic that leaves
+  // the pod CIDR: once per process, idempotent across restarts.
+  Status PrepareNode() {
+    std::lock_guard lock(mutex_);
+    if (prepared_) return Status::Ok();
+    const std::string& bridge = options_.bridge;
+    if (!LinkExists({"ip"}, bridge)) {
+      MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "add", bridge, "type", "bridge"}).status());
+    }
+    const std::string gateway = fmt::format("{}/{}", options_.cidr.Gateway(), options_.cidr.prefix);
+    MINI_RETURN_IF_ERROR(RunChecked({"ip", "addr", "replace", gateway, "dev", bridge}).status());
+    MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "set", bridge, "up"}).status());
+    MINI_RETURN_IF_ERROR(WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1"));
+    const std::string range = fmt::format("{}/{}", options_.cidr.Address(0), options_.cidr.prefix);
+    const std::string& table = options_.nat_table;
+    for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+             {"nft", "add", "table", "ip", table},
+             {"nft", "add", "chain", "ip", table, "postrouting",
+              "{ type nat hook postrouting priority srcnat; policy accept; }"},
+             {"nft", "flush", "chain", "ip", table, "postrouting"},
+             {"nft", "add", "rule", "ip", table, "postrouting", "ip", "saddr", range, "ip",
+              "daddr", "!=", range, "masquerade"}}) {
+      MINI_RETURN_IF_ERROR(RunChecked(argv).status().WithContext("programming pod NAT"));
+    }
+    prepared_ = true;
+    return Status::Ok();
+  }
+
+  BridgeOptions options_;
+  Ipam ipam_;
+  std::mutex mutex_;
+  bool prepared_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<PodNetwork> NewBridgeNetwork(BridgeOptions options) {
+  return std::make_unique<BridgeNetwork>(std::move(options));
+}
+
+}  // namespace mini::cluster::kubelet::network

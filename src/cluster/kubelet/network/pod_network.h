@@ -1,0 +1,40 @@
+// A pod's network: its own network namespace, joined to the node's bridge by a veth pair,
+// with an address from the pod CIDR, a default route through the bridge, and masquerade for
+// traffic leaving the node (the bridge CNI plugin's job in a kubeadm cluster). A small
+// interface so the pod lifecycle is tested with a fake; the real one drives iproute2 and nft.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "cluster/kubelet/network/ipam.h"
+#include "common/status.h"
+
+namespace mini::cluster::kubelet::network {
+
+struct PodAddress {
+  std::string ip;
+  std::filesystem::path netns;  // for the OCI spec's network namespace path
+};
+
+class PodNetwork {
+ public:
+  virtual ~PodNetwork() = default;
+  /// Creates (or, after a restart, finds) the network of sandbox `id`. Idempotent.
+  virtual Result<PodAddress> Setup(const std::string& id) = 0;
+  /// Removes the namespace, its interfaces and its address; idempotent.
+  virtual Status Teardown(const std::string& id) = 0;
+};
+
+struct BridgeOptions {
+  std::string bridge = "mini0";
+  std::string nat_table = "mini-nat";  // nftables table (family ip) holding the masquerade
+  Cidr cidr;                      // the node's pod CIDR; the bridge holds its first address
+  std::filesystem::path state_dir;  // IP claims
+};
+
+/// The real network, as root. Prepares the bridge, forwarding and NAT on first use.
+std::unique_ptr<PodNetwork> NewBridgeNetwork(BridgeOptions options);
+
+}  // namespace mini::cluster::kubelet::network
