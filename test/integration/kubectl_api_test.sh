@@ -198,6 +198,25 @@ k_out "deployment.apps/web scaled" scale deployment web --replicas=4
 k_out "4" get deployment web -o jsonpath='{.spec.replicas}'
 k_out "Replicas:" describe deployment web
 
+# Autoscaling: `kubectl autoscale` writes autoscaling/v1, stored once as v2; discovery prefers v2.
+k_out "horizontalpodautoscaler.autoscaling/web autoscaled" \
+  autoscale deployment web --min=1 --max=3 --cpu-percent=50
+k get hpa
+expect_contains "$OUT" "Deployment/web" "get hpa"
+expect_contains "$OUT" "cpu: <unknown>/50%" "get hpa"
+k_out "autoscaling/v2" get hpa web -o jsonpath='{.apiVersion}'
+hpa_v1=horizontalpodautoscalers.v1.autoscaling
+k_out "50" get "$hpa_v1" web -o jsonpath='{.spec.targetCPUUtilizationPercentage}'
+k get hpa web -o jsonpath='{.metadata.uid}/{.metadata.resourceVersion}'
+v2_id=$OUT
+k get "$hpa_v1" web -o jsonpath='{.metadata.uid}/{.metadata.resourceVersion}'
+[ "$OUT" = "$v2_id" ] || fail "the autoscaler's uid/resourceVersion differ by version: $v2_id, $OUT"
+k api-resources --api-group=autoscaling --no-headers
+[ "$(echo "$OUT" | grep -c horizontalpodautoscalers)" -eq 1 ] ||
+  fail "api-resources lists hpa more than once: $OUT"
+expect_contains "$OUT" "autoscaling/v2" "api-resources prefers autoscaling/v2"
+k_out 'horizontalpodautoscaler.autoscaling "web" deleted' delete hpa web
+
 # Identity and access.
 k_out "yes" auth can-i create pods
 k_out "mini-user" auth whoami

@@ -2,6 +2,7 @@
 #include <map>
 #include <tuple>
 
+#include "cluster/registry/autoscaling/v1_conversion.h"
 #include "cluster/registry/converter.h"
 #include "cluster/registry/events/event_conversion.h"
 
@@ -12,6 +13,7 @@ std::unique_ptr<Converter> NewConverter(const std::string& group, const std::str
   using Factory = std::unique_ptr<Converter> (*)();
   static const std::map<std::tuple<std::string, std::string, std::string>, Factory> kConverters = {
       {{"events.k8s.io", "v1", "events"}, &events::NewEventConverter},
+      {{"autoscaling", "v1", "horizontalpodautoscalers"}, &autoscaling::NewAutoscalerV1Converter},
   };
   auto it = kConverters.find({group, version, resource});
   return it == kConverters.end() ? nullptr : it->second();

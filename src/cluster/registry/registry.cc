@@ -31,8 +31,8 @@ Registry::Registry(const api::schema::Schema& schema, store::Backend& backend)
     // Review kinds (SelfSubjectAccessReview...) are answered, never stored.
     if (resource.verbs == std::vector<std::string>{"create"}) continue;
     auto storage = std::make_unique<Storage>(
-        resource, NewStrategy(resource.group, resource.plural, context), backend, hooks, nullptr,
-        NewConverter(resource.group, resource.version, resource.plural));
+        resource, NewStrategy(resource.group, resource.version, resource.plural, context), backend,
+        hooks, nullptr, NewConverter(resource.group, resource.version, resource.plural));
     if (resource.group.empty() && resource.plural == "namespaces") namespaces_ = storage.get();
     storages_[{resource.group, resource.version, resource.plural}] = std::move(storage);
   }

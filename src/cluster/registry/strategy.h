@@ -99,10 +99,14 @@ struct StrategyContext {
 /// The strategy of a kind without its own: the defaults above.
 std::unique_ptr<Strategy> DefaultStrategy();
 
-/// The strategy for group/resource ("apps", "deployments"): one explicit list in
-/// strategies.cc. Kinds without their own get DefaultStrategy(). has_status is set from the
-/// schema by the caller.
+/// The strategy for group/resource ("apps", "deployments") in the version its objects are stored
+/// in: one explicit list in strategies.cc. Kinds without their own get DefaultStrategy().
+/// has_status is set from the schema by the caller.
 std::unique_ptr<Strategy> NewStrategy(const std::string& group, const std::string& resource,
                                       const StrategyContext& context);
+/// The same for one served version: a version stored in another's form (converter.h) may have
+/// its own strategy in the second list of strategies.cc (autoscaling/v1 autoscalers).
+std::unique_ptr<Strategy> NewStrategy(const std::string& group, const std::string& version,
+                                      const std::string& resource, const StrategyContext& context);
 
 }  // namespace mini::cluster::registry

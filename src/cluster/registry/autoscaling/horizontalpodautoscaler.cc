@@ -8,6 +8,7 @@
 #include "cluster/registry/apps/columns.h"
 #include "cluster/registry/apps/workload.h"
 #include "cluster/registry/autoscaling/metrics.h"
+#include "cluster/registry/autoscaling/v1_annotations.h"
 #include "cluster/registry/core/checks.h"
 #include "cluster/registry/printing.h"
 
@@ -19,7 +20,6 @@ using core::Index;
 
 namespace {
 
-constexpr int64_t kDefaultCpuUtilization = 80;
 constexpr int64_t kMaxPeriodSeconds = 1800;
 constexpr int64_t kMaxStabilizationWindowSeconds = 3600;
 
@@ -142,6 +142,7 @@ FieldErrors ValidateSpec(const json::object& object, int64_t min_replicas_floor)
 class HorizontalPodAutoscalerStrategy : public Strategy {
  public:
   void Default(json::object& object) const override {
+    DropRoundTripAnnotations(object);
     json::object& spec = core::EnsureObject(object, "spec");
     SetIfAbsent(spec, "minReplicas", 1);
     const json::array* metrics = core::ArrayField(spec, "metrics");
