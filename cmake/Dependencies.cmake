@@ -8,6 +8,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(doctest REQUIRED)
 find_package(SQLite3 REQUIRED)  # the embedded datastore (libsqlite3-dev)
+find_package(LibArchive 3.6 REQUIRED)  # image archives and layers (libarchive-dev)
 include(doctest)  # doctest_discover_tests()
 
 # Asio and Beast are header-only; the definitions below keep their heavy parts out of most

@@ -20,6 +20,7 @@ void SetUpIp(CLI::App& app, Globals& globals);
 void SetUpLogs(CLI::App& app, Globals& globals);
 void SetUpCompletion(CLI::App& app, Globals& globals);
 void SetUpControlPlane(CLI::App& app, Globals& globals);
+void SetUpImage(CLI::App& app, Globals& globals);
 void SetUpShim(CLI::App& app, Globals& globals);
 
 /// `mini [flags] kubectl [flags] -- ARGS` (or without `--`): removes what belongs to kubectl

@@ -1,0 +1,64 @@
+// The image records: which names point at which image, and what each image is made of. They
+// live in one small file, <root>/images.json, replaced atomically, so readers take no lock;
+// writers serialize on <root>/images.lock (threads and processes alike).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/runtime/image/digest.h"
+#include "common/status.h"
+
+namespace mini::cluster::runtime::image {
+
+struct LayerRecord {
+  Digest digest;   // the blob, as stored (compressed or not)
+  Digest diff_id;  // the uncompressed tar: names the unpacked tree
+  int64_t size = 0;
+  std::string media_type;
+};
+
+struct ImageRecord {
+  Digest id;  // the config's digest: what Docker calls the image ID
+  Digest manifest;
+  std::vector<std::string> names;   // normalized references; empty for a dangling image
+  std::vector<LayerRecord> layers;  // base first
+  int64_t size = 0;                 // bytes of the manifest, config and layer blobs
+  std::string created;              // from the config, RFC 3339
+  std::vector<std::string> users;   // containers running on it (see ImageStore::Acquire)
+};
+
+class RecordFile {
+ public:
+  RecordFile(std::filesystem::path root, std::chrono::milliseconds lock_timeout)
+      : root_(std::move(root)), lock_timeout_(lock_timeout) {}
+
+  /// The records; none when the file does not exist yet. kInvalidArgument when it is damaged.
+  Result<std::vector<ImageRecord>> Read() const;
+  /// Runs `change` on the current records under the lock and saves them if it returns OK.
+  /// kDeadlineExceeded when the lock stays taken longer than the timeout.
+  Status Update(const std::function<Status(std::vector<ImageRecord>&)>& change) const;
+
+ private:
+  std::filesystem::path File() const { return root_ / "images.json"; }
+
+  std::filesystem::path root_;
+  std::chrono::milliseconds lock_timeout_;
+};
+
+struct Match {
+  size_t index = 0;
+  std::string name;  // the normalized name that matched; empty when matched by ID or digest
+};
+
+/// Which record `ref` names: a reference ("busybox", "docker.io/library/busybox:latest",
+/// "name@sha256:<manifest>"), an image ID ("sha256:<hex>") or a unique prefix of one's hex.
+/// kNotFound when none; kInvalidArgument when an ID prefix is ambiguous.
+Result<Match> FindImage(const std::vector<ImageRecord>& records, std::string_view ref);
+
+}  // namespace mini::cluster::runtime::image
