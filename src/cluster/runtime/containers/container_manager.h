@@ -1,0 +1,88 @@
+// Containers on this node, the way the kubelet sees them through a CRI runtime: start one from
+// an image in the store (overlay root, OCI bundle, a detached shim running crun), read its
+// state, stop it with a grace period, remove it. Everything lives under one directory per
+// container, so after a restart the node finds its containers again instead of starting
+// duplicates.
+//
+//   <root>/<id>/meta.json       who the container belongs to (labels) and its image
+//   <root>/<id>/bundle/         config.json and the mounted root (rootfs/)
+//   <root>/<id>/upper, work     the overlay's writable layer
+//   <root>/<id>/start, exit.json   written by the shim
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/runtime/image/image_store.h"
+#include "cluster/runtime/image/overlay.h"
+#include "cluster/runtime/oci/spec.h"
+#include "common/status.h"
+
+namespace mini::cluster::runtime::containers {
+
+struct ContainerRequest {
+  std::string id;  // unique on the node; names the crun container too
+  std::string image;  // a reference the store has (the kubelet ensured it)
+  /// The process and its environment; rootfs is filled in here. Empty args mean the image's
+  /// entrypoint and cmd.
+  oci::ContainerConfig config;
+  std::map<std::string, std::string> labels;  // e.g. pod uid, container name, restart count
+  std::filesystem::path log_path;
+};
+
+struct ContainerState {
+  enum class Phase { kCreated, kRunning, kExited };
+  Phase phase = Phase::kCreated;
+  int pid = 0;
+  int exit_code = 0;
+  std::string started_at;   // RFC 3339
+  std::string finished_at;
+  std::string image_id;     // "sha256:..."
+  std::map<std::string, std::string> labels;
+};
+
+struct ContainerManagerOptions {
+  std::filesystem::path root;       // per-container directories
+  std::filesystem::path crun_root;  // crun's state
+  std::filesystem::path mini;       // the executable that runs `mini shim`
+  std::chrono::milliseconds start_timeout{std::chrono::seconds(20)};
+};
+
+class ContainerManager {
+ public:
+  ContainerManager(ContainerManagerOptions options, image::ImageStore& images,
+                   image::MounterPtr mounter);
+
+  /// Starts the container and returns once it runs. A command that cannot start is
+  /// kFailedPrecondition with the runtime's words (the kubelet's StartError); its directory
+  /// stays so its state can be read, until Remove.
+  Status Start(const ContainerRequest& request);
+  Result<ContainerState> State(const std::string& id) const;
+  /// SIGTERM, then SIGKILL after `grace`; returns once the container has exited.
+  Status Stop(const std::string& id, std::chrono::milliseconds grace);
+  /// Stops it if needed, then deletes the crun container, the root and the directory.
+  Status Remove(const std::string& id);
+  /// Every container on the node, by id.
+  std::vector<std::string> List() const;
+
+ private:
+  std::filesystem::path Dir(const std::string& id) const { return options_.root / id; }
+  Status Signal(const std::string& id, const char* signal) const;
+
+  ContainerManagerOptions options_;
+  image::ImageStore& images_;
+  image::MounterPtr mounter_;
+};
+
+/// The argv a container runs: the pod's command and args over the image's entrypoint and cmd,
+/// as Kubernetes combines them.
+std::vector<std::string> ResolveCommand(const std::vector<std::string>& command,
+                                        const std::vector<std::string>& args,
+                                        const image::ImageConfig& image);
+
+}  // namespace mini::cluster::runtime::containers
