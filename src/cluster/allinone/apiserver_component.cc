@@ -65,6 +65,7 @@ Status ApiServerComponent::Start() {
   // Handlers block on datastore writes (a group commit's fsync): a few threads keep reads
   // flowing meanwhile.
   server_options.threads = 4;
+  router_ = router;
   auto server = apiserver::Server::Create(server_options, std::move(router));
   if (!server.ok()) {
     Status status = server.status();
@@ -88,6 +89,7 @@ void ApiServerComponent::Stop() {
     server_->Stop(kDrain);
     server_.reset();
   }
+  router_.reset();
   registry_.reset();
   issuer_.reset();
   signing_key_.reset();

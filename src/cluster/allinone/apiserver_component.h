@@ -33,6 +33,9 @@ class ApiServerComponent final : public Component {
   /// The bound port; valid after a successful Start.
   uint16_t port() const;
   apiserver::HealthChecks& health_checks() { return health_; }
+  /// The router requests are served by, for in-process clients (client::LocalTransport);
+  /// valid after a successful Start.
+  std::shared_ptr<const apiserver::Router> router() const { return router_; }
 
  private:
   const ControlPlaneOptions options_;
@@ -42,6 +45,7 @@ class ApiServerComponent final : public Component {
   std::unique_ptr<auth::SigningKey> signing_key_;
   std::unique_ptr<auth::TokenIssuer> issuer_;
   std::unique_ptr<registry::Registry> registry_;
+  std::shared_ptr<apiserver::Router> router_;
   std::unique_ptr<apiserver::Server> server_;
 };
 

@@ -13,6 +13,7 @@
 
 #include "cluster/allinone/apiserver_component.h"
 #include "cluster/allinone/component_runner.h"
+#include "cluster/allinone/scheduler_component.h"
 #include "cluster/allinone/store_component.h"
 #include "common/files.h"
 
@@ -64,7 +65,8 @@ int Run(const ControlPlaneOptions& options, const RunHooks& hooks) {
   api.health_checks().Add("etcd", apiserver::Probe::kReadiness, [&store] { return store.Check(); });
   runner.Add(std::move(datastore));
   runner.Add(std::move(apiserver));
-  // Later: controllers, scheduler and kubelet after the apiserver.
+  runner.Add(std::make_unique<SchedulerComponent>(api));
+  // Later: controllers and kubelet after the apiserver.
   if (Status started = runner.StartAll(); !started.ok()) {
     return Fail(started);
   }

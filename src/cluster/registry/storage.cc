@@ -338,15 +338,19 @@ Result<json::object> Storage::Commit(const std::string& name_space, const std::s
   metadata.erase("resourceVersion");
   metadata.erase("selfLink");
 
-  if (status_only) {
-    strategy_->PrepareForStatusUpdate(next, old);
-  } else {
-    strategy_->PrepareForUpdate(next, old);
+  if (!options.server_write) {
+    if (status_only) {
+      strategy_->PrepareForStatusUpdate(next, old);
+    } else {
+      strategy_->PrepareForUpdate(next, old);
+    }
+    strategy_->Default(next);
   }
-  strategy_->Default(next);
   FieldErrors errors = ValidateMetadata(next);
-  FieldErrors kind_errors = strategy_->ValidateUpdate(next, old);
-  errors.insert(errors.end(), kind_errors.begin(), kind_errors.end());
+  if (!options.server_write) {
+    FieldErrors kind_errors = strategy_->ValidateUpdate(next, old);
+    errors.insert(errors.end(), kind_errors.begin(), kind_errors.end());
+  }
   if (!errors.empty()) return InvalidError(SubjectOf(name), errors);
   if (!status_only && strategy_->SpecChanged(next, old)) {
     Metadata(next)["generation"] = IntAt(old, "metadata.generation", 1) + 1;

@@ -47,6 +47,10 @@ struct ListResult {
 
 struct WriteOptions {
   bool dry_run = false;
+  /// A write the server makes on its own authority, as Kubernetes' pods/binding writes
+  /// straight to storage: the kind's update preparation and validation are skipped (they
+  /// refuse a change of spec.nodeName), the metadata rules still hold.
+  bool server_write = false;
 };
 
 struct DeleteOptions {

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "cluster/api/meta/ids.h"
 #include "cluster/api/meta/labels.h"
 #include "cluster/api/patch/json_patch.h"
 #include "cluster/api/patch/merge_patch.h"
@@ -22,6 +23,30 @@ using registry::ObjectAt;
 using registry::StringAt;
 
 namespace {
+
+// A bound pod is scheduled: PodScheduled becomes True (without the reason and message of an
+// earlier failure), its transition time kept when it was True already.
+void SetPodScheduled(json::object& pod) {
+  json::object condition{{"type", "PodScheduled"},
+                         {"status", "True"},
+                         {"lastProbeTime", nullptr},
+                         {"lastTransitionTime", mini::api::meta::Rfc3339Now()}};
+  json::value& status = pod["status"];
+  if (!status.is_object()) status = json::object{};
+  json::value& conditions = status.as_object()["conditions"];
+  if (!conditions.is_array()) conditions = json::array{};
+  for (json::value& existing : conditions.as_array()) {
+    if (!existing.is_object() || StringAt(existing.as_object(), "type") != "PodScheduled") {
+      continue;
+    }
+    if (StringAt(existing.as_object(), "status") == "True") {
+      condition["lastTransitionTime"] = existing.as_object()["lastTransitionTime"];
+    }
+    existing = std::move(condition);
+    return;
+  }
+  conditions.as_array().push_back(std::move(condition));
+}
 
 Status BadRequest(std::string message) {
   return Status(Code::kInvalidArgument, std::move(message)).WithReason("BadRequest");
@@ -156,9 +181,10 @@ Response RestHandler::PodSubresource(Call& call) {
           }
           current["spec"].as_object()["nodeName"] = node;
           current["metadata"].as_object().erase("resourceVersion");
+          SetPodScheduled(current);
           return current;
         },
-        false, registry::WriteOptions{call.dry_run});
+        false, registry::WriteOptions{.dry_run = call.dry_run, .server_write = true});
     if (!bound.ok()) return ErrorResponse(bound.status());
     return StatusResponse(201, "", "");
   }

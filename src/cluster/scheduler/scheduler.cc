@@ -1,0 +1,171 @@
+#include "cluster/scheduler/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
+#include "cluster/registry/printing.h"
+#include "cluster/scheduler/algorithm.h"
+#include "cluster/scheduler/events.h"
+#include "cluster/scheduler/plugins/plugins.h"
+#include "cluster/scheduler/pods.h"
+
+namespace mini::cluster::scheduler {
+namespace json = boost::json;
+using registry::StringAt;
+
+Scheduler::Scheduler(std::shared_ptr<client::Transport> transport, SchedulerOptions options)
+    : options_(std::move(options)),
+      client_(std::move(transport)),
+      queue_(options_.queue),
+      filters_(plugins::DefaultFilters()),
+      scorers_(plugins::DefaultScorers()) {}
+
+Scheduler::~Scheduler() { Stop(); }
+
+Status Scheduler::Start() {
+  pods_ = std::make_unique<client::Informer>(
+      client_, client::resources::kPods, "", client::ListOptions{},
+      client::InformerHandlers{
+          [this](const json::object& p) { OnPodAdd(p); },
+          [this](const json::object& o, const json::object& n) { OnPodUpdate(o, n); },
+          [this](const json::object& p) { OnPodDelete(p); }});
+  nodes_ = std::make_unique<client::Informer>(
+      client_, client::resources::kNodes, "", client::ListOptions{},
+      client::InformerHandlers{
+          [this](const json::object& n) { OnNodeChange(nullptr, n); },
+          [this](const json::object& o, const json::object& n) { OnNodeChange(&o, n); }, nullptr});
+  pods_->Start();
+  nodes_->Start();
+  started_ = true;
+  // Deciding before both lists arrived would call pods unschedulable for want of nodes.
+  if (!pods_->WaitForSync(options_.sync_timeout) || !nodes_->WaitForSync(options_.sync_timeout)) {
+    Stop();
+    return Error(Code::kDeadlineExceeded, "the scheduler could not list pods and nodes");
+  }
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void Scheduler::Stop() {
+  if (!started_) {
+    return;
+  }
+  started_ = false;
+  queue_.Close();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+  pods_->Stop();
+  nodes_->Stop();
+}
+
+void Scheduler::Run() {
+  while (std::optional<std::string> key = queue_.Pop()) {
+    ScheduleOne(*key);
+  }
+}
+
+void Scheduler::ScheduleOne(const std::string& key) {
+  auto slash = key.find('/');
+  std::optional<json::object> pod = pods_->Get(key.substr(0, slash), key.substr(slash + 1));
+  if (!pod || !NeedsScheduling(*pod)) {
+    queue_.Done(key);
+    return;
+  }
+  PodInfo info = MakePodInfo(*pod);
+  Decision decision = Schedule(info, Snapshot(), filters_, scorers_);
+  if (decision.node.empty()) {
+    spdlog::info("scheduler: {} is unschedulable: {}", key, decision.message);
+    ReportUnschedulable(*pod, decision.message);
+    queue_.Unschedulable(key);
+    return;
+  }
+  if (!Bind(*pod, decision.node)) {
+    queue_.Retry(key);
+    return;
+  }
+  queue_.Done(key);
+}
+
+bool Scheduler::Bind(const json::object& pod, const std::string& node) {
+  std::string key = PodKey(pod);
+  json::object assumed = pod;
+  assumed["spec"].as_object()["nodeName"] = node;
+  {
+    std::lock_guard lock(assumed_mutex_);
+    assumed_[key] = std::move(assumed);
+  }
+  auto bound = client_.Post(client::resources::kPods, StringAt(pod, "metadata.namespace"),
+                            StringAt(pod, "metadata.name"), "binding", MakeBinding(pod, node));
+  if (!bound.ok()) {
+    spdlog::warn("scheduler: binding {} to {}: {}", key, node, bound.status().message());
+    std::lock_guard lock(assumed_mutex_);
+    assumed_.erase(key);
+    return false;
+  }
+  RecordEvent(MakeEvent(
+      pod,
+      {"Normal", "Scheduled", "Binding", fmt::format("Successfully assigned {} to {}", key, node)},
+      options_.instance, std::chrono::system_clock::now()));
+  return true;
+}
+
+void Scheduler::ReportUnschedulable(const json::object& pod, const std::string& message) {
+  auto now = std::chrono::system_clock::now();
+  RecordEvent(MakeEvent(pod, {"Warning", "FailedScheduling", "Scheduling", message},
+                        options_.instance, now));
+  if (std::optional<json::object> patch = UnschedulablePatch(pod, message, now)) {
+    auto patched = client_.Patch(client::resources::kPods, StringAt(pod, "metadata.namespace"),
+                                 StringAt(pod, "metadata.name"), *patch, "status");
+    if (!patched.ok()) {
+      spdlog::warn("scheduler: updating the status of {}: {}", PodKey(pod),
+                   patched.status().message());
+    }
+  }
+}
+
+void Scheduler::RecordEvent(const json::object& event) {
+  auto created =
+      client_.Create(client::resources::kEvents, StringAt(event, "metadata.namespace"), event);
+  if (!created.ok()) {
+    // Events are best effort, as client-go's recorder treats them.
+    spdlog::warn("scheduler: recording event {}: {}", StringAt(event, "reason"),
+                 created.status().message());
+  }
+}
+
+std::vector<NodeInfo> Scheduler::Snapshot() const {
+  std::map<std::string, NodeInfo> nodes;
+  for (json::object& node : nodes_->Objects()) {
+    NodeInfo info = MakeNodeInfo(std::move(node));
+    std::string name = info.name;
+    nodes.emplace(std::move(name), std::move(info));
+  }
+  std::map<std::string, json::object> occupying;
+  for (json::object& pod : pods_->Objects()) {
+    if (OccupiesNode(pod)) {
+      occupying.emplace(PodKey(pod), std::move(pod));
+    }
+  }
+  {
+    std::lock_guard lock(assumed_mutex_);
+    for (const auto& [key, pod] : assumed_) {
+      occupying.emplace(key, pod);  // the informer's copy wins once it has one
+    }
+  }
+  for (const auto& [key, pod] : occupying) {
+    auto node = nodes.find(StringAt(pod, "spec.nodeName"));
+    if (node != nodes.end()) {
+      AddPod(node->second, pod);
+    }
+  }
+  std::vector<NodeInfo> out;
+  out.reserve(nodes.size());
+  for (auto& [name, info] : nodes) {
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace mini::cluster::scheduler
