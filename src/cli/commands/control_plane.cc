@@ -17,6 +17,7 @@ void SetUpControlPlane(CLI::App& app, Globals& globals) {
   cmd->add_option("--tls-cert-file", o->tls_cert_file, "Serving certificate")->required();
   cmd->add_option("--tls-private-key-file", o->tls_private_key_file, "Serving key")->required();
   cmd->add_option("--client-ca-file", o->client_ca_file, "CA of client certificates")->required();
+  cmd->add_option("--node-name", o->node_name, "The node's name (default: the host name)");
   cmd->add_option("--service-account-key-file", o->service_account_key_file,
                   "Key that signs service-account tokens, created if missing "
                   "(default: <data-dir>/sa.key)");

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -13,6 +15,7 @@
 
 #include "cluster/allinone/apiserver_component.h"
 #include "cluster/allinone/component_runner.h"
+#include "cluster/allinone/kubelet_component.h"
 #include "cluster/allinone/scheduler_component.h"
 #include "cluster/allinone/store_component.h"
 #include "common/files.h"
@@ -44,7 +47,19 @@ void WaitForStop(asio::io_context& waiter, asio::signal_set& signals, std::stop_
   waiter.run();
 }
 
-int Run(const ControlPlaneOptions& options, const RunHooks& hooks) {
+// Kubernetes names a node after its host, in lower case, unless told otherwise.
+std::string DefaultNodeName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "localhost";
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return lower;
+}
+
+int Run(const ControlPlaneOptions& given, const RunHooks& hooks) {
+  ControlPlaneOptions options = given;
+  if (options.node_name.empty()) options.node_name = DefaultNodeName();
   // Catch the signals before starting anything, so a SIGTERM during start-up still shuts
   // down in order instead of killing the process halfway.
   asio::io_context waiter;
@@ -66,7 +81,8 @@ int Run(const ControlPlaneOptions& options, const RunHooks& hooks) {
   runner.Add(std::move(datastore));
   runner.Add(std::move(apiserver));
   runner.Add(std::make_unique<SchedulerComponent>(api));
-  // Later: controllers and kubelet after the apiserver.
+  runner.Add(std::make_unique<KubeletComponent>(options, api));
+  // Later: the controllers.
   if (Status started = runner.StartAll(); !started.ok()) {
     return Fail(started);
   }

@@ -18,6 +18,8 @@ struct ControlPlaneOptions {
   /// Where in-cluster clients reach the API server (the `kubernetes` Service's endpoint);
   /// empty means the host's primary IPv4 address.
   std::string advertise_address;
+  /// The node's name; empty means the host name.
+  std::string node_name;
   std::filesystem::path tls_cert_file;  // serving certificate
   std::filesystem::path tls_private_key_file;
   std::filesystem::path client_ca_file;  // client certificates must chain to this CA

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <optional>
 
 #include "cluster/api/meta/ids.h"
 
@@ -14,6 +15,34 @@ namespace {
 // The lease outlives four missed renewals before the node counts as gone.
 constexpr int kLeaseDurationSeconds = 40;
 constexpr std::string_view kLeaseNamespace = "kube-node-lease";
+
+// While the node cannot run pods it carries the taint Kubernetes uses for that, so the
+// scheduler places nothing on it and says why.
+constexpr std::string_view kNotReadyTaint = "node.kubernetes.io/not-ready";
+
+// spec.taints with the not-ready taint present or absent; nullopt when already so.
+std::optional<json::array> TaintsFor(const json::object& node, bool ready) {
+  json::array taints;
+  bool present = false;
+  const json::value* spec = node.if_contains("spec");
+  const json::value* current =
+      spec && spec->is_object() ? spec->get_object().if_contains("taints") : nullptr;
+  if (current && current->is_array()) {
+    for (const json::value& taint : current->get_array()) {
+      const json::value* key = taint.is_object() ? taint.get_object().if_contains("key") : nullptr;
+      if (key && key->is_string() && key->get_string() == kNotReadyTaint) {
+        present = true;
+        continue;
+      }
+      taints.push_back(taint);
+    }
+  }
+  if (present == !ready) return std::nullopt;
+  if (!ready) {
+    taints.push_back(json::object{{"key", kNotReadyTaint}, {"effect", "NoSchedule"}});
+  }
+  return taints;
+}
 
 const json::array& ConditionsOf(const json::object& node) {
   static const json::array kNone;
@@ -49,7 +78,14 @@ Status NodeAgent::UpdateStatus(bool force) {
   MINI_ASSIGN_OR_RETURN(MachineInfo machine, ReadMachineInfo(options_.data_dir));
   MINI_ASSIGN_OR_RETURN(json::object node,
                         client_.Get(client::resources::kNodes, "", options_.node.name));
-  json::object status = NodeStatus(options_.node, machine, runtime_(), ConditionsOf(node),
+  const RuntimeState runtime = runtime_();
+  if (auto taints = TaintsFor(node, runtime.ready)) {
+    // An empty list is written as null, which removes the field, as Go's omitempty would.
+    json::value list = taints->empty() ? json::value(nullptr) : json::value(std::move(*taints));
+    json::object patch{{"spec", json::object{{"taints", std::move(list)}}}};
+    MINI_ASSIGN_OR_RETURN(node, client_.Patch(client::resources::kNodes, "", options_.node.name, patch));
+  }
+  json::object status = NodeStatus(options_.node, machine, runtime, ConditionsOf(node),
                                    std::chrono::system_clock::now());
   const json::value* current = node.if_contains("status");
   const bool due = std::chrono::steady_clock::now() - last_status_ >= options_.status_interval;

@@ -54,6 +54,8 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
   m.spec.ca_cert = ctx.home.CaCert();
   m.spec.serving_cert = ProfileFile(ctx, config.name, "apiserver.crt");
   m.spec.serving_key = ProfileFile(ctx, config.name, "apiserver.key");
+  // The node is named after the profile, as minikube names its node.
+  m.spec.control_plane_flags.push_back("--node-name=" + config.name);
   for (auto [flag, value] : {std::pair{"--datastore=", &config.datastore},
                              std::pair{"--datastore-cafile=", &config.datastore_ca_file},
                              std::pair{"--datastore-certfile=", &config.datastore_cert_file},

@@ -111,6 +111,7 @@ TEST_SUITE("kubelet/node_agent") {
     CHECK(node->at("metadata").at("labels").at("kubernetes.io/hostname").as_string() == "mini");
     CHECK(node->at("spec").at("podCIDR").as_string() == "10.244.0.0/24");
     CHECK(ConditionStatus(node->at("status").as_object(), "Ready") == "False");
+    CHECK(node->at("spec").at("taints").at(0).at("key").as_string() == "node.kubernetes.io/not-ready");
     auto lease = client.Get(client::resources::kLeases, "kube-node-lease", "mini");
     REQUIRE(lease.ok());
     CHECK(lease->at("spec").at("holderIdentity").as_string() == "mini");
@@ -131,6 +132,7 @@ TEST_SUITE("kubelet/node_agent") {
     REQUIRE(again.Register().ok());
     node = client.Get(client::resources::kNodes, "", "mini");
     CHECK(ConditionStatus(node->at("status").as_object(), "Ready") == "True");
+    CHECK_FALSE(node->at("spec").as_object().contains("taints"));
   }
 }
 
