@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "cluster/kubelet/node_cleanup.h"
 #include "common/files.h"
 #include "common/json.h"
 #include "net/host.h"
@@ -17,6 +18,7 @@ using vm::MachineState;
 namespace {
 
 fs::path PidFile(const MachineSpec& spec) { return spec.machine_dir / "control-plane.pid"; }
+fs::path DataDir(const MachineSpec& spec) { return spec.machine_dir / "data"; }
 
 class NativeDriver : public vm::Driver {
  public:
@@ -67,8 +69,11 @@ class NativeDriver : public vm::Driver {
     return RemoveAll(PidFile(spec));
   }
 
+  // The node is this host: the control plane is asked to stop its pods first, and whatever a
+  // killed one left behind (containers, mounts, network namespaces) is removed after it.
   Status Delete(const MachineSpec& spec) override {
-    MINI_RETURN_IF_ERROR(Kill(spec));
+    if (!Stop(spec).ok()) MINI_RETURN_IF_ERROR(Kill(spec));
+    MINI_RETURN_IF_ERROR(cluster::kubelet::CleanupNode(DataDir(spec)));
     return RemoveAll(spec.machine_dir);
   }
 
@@ -98,7 +103,7 @@ class NativeDriver : public vm::Driver {
   static std::vector<std::string> ControlPlaneArgs(const MachineSpec& spec) {
     std::vector<std::string> args = {spec.mini_binary.string(),
                                      "control-plane",
-                                     "--data-dir=" + (spec.machine_dir / "data").string(),
+                                     "--data-dir=" + DataDir(spec).string(),
                                      "--secure-port=" + std::to_string(spec.apiserver_port),
                                      "--tls-cert-file=" + spec.serving_cert.string(),
                                      "--tls-private-key-file=" + spec.serving_key.string(),

@@ -1,10 +1,37 @@
 #include "cluster/allinone/kubelet_component.h"
 
+#include <spdlog/spdlog.h>
+
 #include "cluster/client/local_transport.h"
+#include "cluster/runtime/oci/cgroups.h"
+#include "common/command.h"
+#include "common/process.h"
 #include "common/version.h"
 #include "net/host.h"
 
 namespace mini::cluster {
+
+Status KubeletComponent::StartPods(const std::string& host_ip) {
+  const std::filesystem::path& data = options_.data_dir;
+  MINI_ASSIGN_OR_RETURN(CommandOutput crun, RunCommand({"crun", "--version"}));
+  if (crun.exit_code != 0) return Status(Code::kFailedPrecondition, "crun does not run");
+  MINI_RETURN_IF_ERROR(runtime::oci::PrepareCgroups().status());
+  MINI_ASSIGN_OR_RETURN(images_, runtime::image::OpenImageStore(runtime::image::ImageStoreRoot(data)));
+  MINI_ASSIGN_OR_RETURN(std::filesystem::path self, SelfExecutable());
+  containers_ = std::make_unique<runtime::containers::ContainerManager>(
+      runtime::containers::ContainerManagerOptions{data / "containers", data / "crun", self},
+      *images_, runtime::image::NewSystemMounter());
+  kubelet::network::BridgeOptions bridge;
+  MINI_ASSIGN_OR_RETURN(bridge.cidr, kubelet::network::Cidr::Parse("10.244.0.0/24"));
+  bridge.state_dir = data / "network";
+  network_ = kubelet::network::NewBridgeNetwork(bridge);
+  kubelet::pods::PodManagerOptions options;
+  options.node_name = options_.node_name;
+  options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
+                      data / "logs" / "pods", host_ip};
+  pods_ = std::make_unique<kubelet::pods::PodManager>(*client_, options);
+  return pods_->Start();
+}
 
 Status KubeletComponent::Start() {
   const std::string& name = options_.node_name;
@@ -24,9 +51,14 @@ Status KubeletComponent::Start() {
   if (version.starts_with('v')) version.remove_prefix(1);
   options.node.runtime_version = "mini://" + std::string(version);
   options.data_dir = options_.data_dir;
-  agent_ = std::make_unique<kubelet::NodeAgent>(*client_, options, [] {
-    return kubelet::RuntimeState{false, "container runtime not ready: this node does not run pods yet"};
-  });
+  if (Status pods = StartPods(options.node.internal_ip); !pods.ok()) {
+    spdlog::warn("this node cannot run pods: {}", pods.message());
+    runtime_ = {false, "container runtime not ready: " + pods.message()};
+    pods_.reset();
+  } else {
+    runtime_ = {true, ""};
+  }
+  agent_ = std::make_unique<kubelet::NodeAgent>(*client_, options, [this] { return runtime_; });
   if (Status registered = agent_->Register(); !registered.ok()) {
     agent_.reset();
     return registered;
@@ -40,6 +72,13 @@ void KubeletComponent::Stop() {
     agent_->Stop();
     agent_.reset();
   }
+  if (pods_ != nullptr) {
+    pods_->Stop();
+    pods_.reset();
+  }
+  network_.reset();
+  containers_.reset();
+  images_.reset();
   client_.reset();
 }
 

@@ -1,6 +1,7 @@
 // The node agent as a control-plane component: it reaches the API server in-process as
-// "system:node:<name>", registers the node and keeps its lease and status current. Pods are
-// not run yet, so the node honestly reports NotReady and carries the not-ready taint.
+// "system:node:<name>", registers the node, keeps its lease and status current and runs the
+// pods bound to it. When the host cannot run containers (no crun, no cgroups, not root) the
+// node reports NotReady with the reason and carries the not-ready taint.
 #pragma once
 
 #include <memory>
@@ -9,7 +10,11 @@
 #include "cluster/allinone/component.h"
 #include "cluster/allinone/control_plane.h"
 #include "cluster/client/client.h"
+#include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/node_agent.h"
+#include "cluster/kubelet/pods/pod_manager.h"
+#include "cluster/runtime/containers/container_manager.h"
+#include "cluster/runtime/image/image_store.h"
 
 namespace mini::cluster {
 
@@ -26,7 +31,15 @@ class KubeletComponent final : public Component {
  private:
   const ControlPlaneOptions& options_;
   const ApiServerComponent& apiserver_;
+  /// Brings up what runs pods; the reason the node is not ready when that fails.
+  Status StartPods(const std::string& host_ip);
+
   std::unique_ptr<client::Client> client_;
+  std::unique_ptr<runtime::image::ImageStore> images_;
+  std::unique_ptr<runtime::containers::ContainerManager> containers_;
+  std::unique_ptr<kubelet::network::PodNetwork> network_;
+  std::unique_ptr<kubelet::pods::PodManager> pods_;
+  kubelet::RuntimeState runtime_;
   std::unique_ptr<kubelet::NodeAgent> agent_;
 };
 

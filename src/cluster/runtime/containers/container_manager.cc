@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "cluster/api/meta/ids.h"
 #include "common/command.h"
 #include "common/files.h"
 #include "common/process.h"
@@ -142,6 +143,14 @@ Result<ContainerState> ContainerManager::State(const std::string& id) const {
     state.exit_code = 128;  // never ran, as a runtime reports a start failure
   } else if (state.pid > 0) {
     state.phase = ContainerState::Phase::kRunning;
+    // The shim writes the start file the moment the container runs.
+    std::error_code ignored;
+    auto written = fs::last_write_time(dir / "start", ignored);
+    if (!ignored) {
+      auto since_epoch = std::chrono::file_clock::to_sys(written);
+      state.started_at = mini::api::meta::Rfc3339(
+          std::chrono::time_point_cast<std::chrono::system_clock::duration>(since_epoch));
+    }
   }
   return state;
 }

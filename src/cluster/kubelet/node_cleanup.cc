@@ -1,0 +1,36 @@
+#include "cluster/kubelet/node_cleanup.h"
+
+#include <fmt/format.h>
+#include <sys/mount.h>
+
+#include <system_error>
+
+#include "common/command.h"
+#include "common/files.h"
+
+namespace mini::cluster::kubelet {
+namespace fs = std::filesystem;
+
+Status CleanupNode(const fs::path& data_dir) {
+  std::error_code error;
+  const std::string crun_root = (data_dir / "crun").string();
+  for (const auto& entry : fs::directory_iterator(data_dir / "containers", error)) {
+    const std::string id = entry.path().filename().string();
+    (void)RunCommand({"crun", "--root", crun_root, "kill", id, "KILL"});
+    (void)RunCommand({"crun", "--root", crun_root, "delete", "-f", id});
+    // Detached, so a root still busy for a moment does not keep the directory.
+    umount2((entry.path() / "bundle" / "rootfs").c_str(), MNT_DETACH);
+  }
+  // Each address claim names the sandbox that holds it, and so its network namespace.
+  for (const auto& entry : fs::directory_iterator(data_dir / "network" / "ips", error)) {
+    auto owner = ReadFile(entry.path());
+    if (!owner.ok() || owner->empty()) continue;
+    if (fs::exists(fs::path("/run/netns") / ("mini-" + *owner))) {
+      MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "delete", "mini-" + *owner}).status());
+    }
+    fs::remove(entry.path(), error);
+  }
+  return Status::Ok();
+}
+
+}  // namespace mini::cluster::kubelet

@@ -1,0 +1,40 @@
+// What one container of a pod runs with, decided from the pod spec the way the kubelet does:
+// command and arguments over the image's, environment (values, field references, the service
+// environment to come), working directory, user and capabilities from the security contexts,
+// cgroup limits from resources, and the pod's shared files (/etc/hosts, /etc/resolv.conf,
+// /etc/hostname, the termination log) and volumes mounted in.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "cluster/runtime/image/manifest.h"
+#include "cluster/runtime/oci/spec.h"
+#include "common/status.h"
+
+namespace mini::cluster::kubelet::pods {
+
+/// Where a pod's sandbox lives on the node.
+struct Sandbox {
+  std::string ip;
+  std::filesystem::path netns;  // empty for hostNetwork pods
+  std::filesystem::path dir;    // the pod's directory: etc-hosts, resolv.conf, volumes/
+  std::string host_ip;
+};
+
+/// The OCI configuration of `container` (an element of spec.containers or initContainers).
+/// Volume mounts name directories under sandbox.dir/volumes/<name>. kInvalidArgument for what
+/// cannot run (a volume mount naming no volume, a capability no kernel has).
+Result<runtime::oci::ContainerConfig> ContainerConfigFor(const boost::json::object& pod,
+                                                         const boost::json::object& container,
+                                                         const Sandbox& sandbox,
+                                                         const runtime::image::ImageConfig& image,
+                                                         const std::filesystem::path& container_dir);
+
+/// The cgroup limits of a container's resources (cpu shares from the request, quota from the
+/// limit, memory limit), as the kubelet sets them.
+runtime::oci::Resources ResourcesOf(const boost::json::object& container);
+
+}  // namespace mini::cluster::kubelet::pods

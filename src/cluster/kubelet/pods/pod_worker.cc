@@ -1,0 +1,268 @@
+#include "cluster/kubelet/pods/pod_worker.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <system_error>
+
+#include "cluster/api/meta/ids.h"
+#include "cluster/kubelet/pods/pod_status.h"
+#include "cluster/registry/printing.h"
+#include "cluster/runtime/image/pull_policy.h"
+#include "common/files.h"
+
+namespace mini::cluster::kubelet::pods {
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using registry::ObjectAt;
+using registry::StringAt;
+using runtime::containers::ContainerState;
+
+namespace {
+
+constexpr std::chrono::seconds kFirstBackoff{10};
+constexpr std::chrono::seconds kMaxBackoff{300};
+
+const json::array& Containers(const json::object& pod, std::string_view key) {
+  static const json::array kNone;
+  const json::object* spec = ObjectAt(pod, "spec");
+  const json::value* list = spec ? spec->if_contains(key) : nullptr;
+  return list && list->is_array() ? list->get_array() : kNone;
+}
+
+std::string HostsFile(const std::string& ip, const std::string& hostname) {
+  return fmt::format(
+      "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
+      "ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\n"
+      "fe00::2\tip6-allrouters\n{}\t{}\n",
+      ip, hostname);
+}
+
+}  // namespace
+
+void PodWorker::Adopt(const std::string& name, const std::string& id, int restart_count) {
+  Container& c = containers_[name];
+  if (c.id.empty() || restart_count >= c.restarts) {
+    c.id = id;
+    c.restarts = restart_count;
+  }
+}
+
+Status PodWorker::EnsureSandbox(const json::object& pod) {
+  if (sandbox_) return Status::Ok();
+  Sandbox sandbox;
+  sandbox.dir = node_.pods_dir / uid_;
+  sandbox.host_ip = node_.host_ip;
+  MINI_RETURN_IF_ERROR(MakeDirs(sandbox.dir / "volumes"));
+  const json::object* spec = ObjectAt(pod, "spec");
+  bool host_network = spec && spec->contains("hostNetwork") && spec->at("hostNetwork").is_bool() &&
+                      spec->at("hostNetwork").get_bool();
+  if (host_network) {
+    sandbox.ip = node_.host_ip;
+  } else {
+    MINI_ASSIGN_OR_RETURN(network::PodAddress address, node_.network->Setup(uid_));
+    sandbox.ip = address.ip;
+    sandbox.netns = address.netns;
+  }
+  std::string hostname = StringAt(pod, "spec.hostname").empty() ? StringAt(pod, "metadata.name")
+                                                                : StringAt(pod, "spec.hostname");
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "etc-hosts", HostsFile(sandbox.ip, hostname)));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "hostname", hostname + "\n"));
+  auto resolv = ReadFile("/etc/resolv.conf");
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "resolv.conf", resolv.ok() ? *resolv : ""));
+  for (const json::value& item : Containers(pod, "volumes")) {
+    if (!item.is_object()) continue;
+    const json::object& volume = item.get_object();
+    fs::path dir = sandbox.dir / "volumes" / StringAt(volume, "name");
+    if (volume.contains("emptyDir")) {
+      MINI_RETURN_IF_ERROR(MakeDirs(dir, 0777));
+    } else if (const json::object* host = ObjectAt(volume, "hostPath")) {
+      std::error_code error;
+      if (!fs::is_symlink(dir, error)) fs::create_symlink(StringAt(*host, "path"), dir, error);
+      if (error) return Status(Code::kInternal, "hostPath volume: " + error.message());
+    } else {
+      return Status(Code::kUnimplemented,
+                    fmt::format("volume {:?}: only emptyDir and hostPath volumes are supported yet",
+                                StringAt(volume, "name")));
+    }
+  }
+  start_time_ = mini::api::meta::Rfc3339Now();
+  sandbox_ = std::move(sandbox);
+  return Status::Ok();
+}
+
+std::string PodWorker::LogPath(const json::object& pod, const std::string& name, int n) const {
+  return (node_.logs_dir /
+          fmt::format("{}_{}_{}", StringAt(pod, "metadata.namespace"), StringAt(pod, "metadata.name"), uid_) /
+          name / fmt::format("{}.log", n))
+      .string();
+}
+
+void PodWorker::Start(const json::object& pod, const json::object& spec, Container& c) {
+  const std::string name = StringAt(spec, "name");
+  c.image_ref = StringAt(spec, "image");
+  std::string policy_text = StringAt(spec, "imagePullPolicy");
+  auto parsed = runtime::image::ParsePullPolicy(policy_text);
+  auto policy = parsed.ok() ? *parsed : runtime::image::DefaultPullPolicy(c.image_ref);
+  auto record = runtime::image::EnsureImage(*node_.images, nullptr, c.image_ref, policy);
+  auto now = std::chrono::steady_clock::now();
+  if (!record.ok()) {
+    c.waiting_reason = record.status().reason().empty() ? "ErrImagePull" : record.status().reason();
+    c.waiting_message = record.status().message();
+    c.pull_backoff = c.pull_backoff.count() == 0 ? kFirstBackoff
+                                                   : std::min(c.pull_backoff * 2, kMaxBackoff);
+    c.retry_at = now + c.pull_backoff;
+    return;
+  }
+  c.pull_backoff = std::chrono::seconds(0);
+  c.image_id = record->id.String();
+  auto image_config = node_.images->Config(*record);
+  const std::string id = fmt::format("{}-{}-{}", uid_, name, c.restarts);
+  const fs::path container_dir = sandbox_->dir / "containers" / name;
+  (void)MakeDirs(container_dir);
+  (void)AtomicWriteFile(container_dir / "termination-log", "");
+  auto config = image_config.ok()
+                    ? ContainerConfigFor(pod, spec, *sandbox_, *image_config, container_dir)
+                    : Result<runtime::oci::ContainerConfig>(image_config.status());
+  if (!config.ok()) {
+    c.waiting_reason = "CreateContainerConfigError";
+    c.waiting_message = config.status().message();
+    c.retry_at = now + kFirstBackoff;
+    return;
+  }
+  runtime::containers::ContainerRequest request;
+  request.id = id;
+  request.image = c.image_ref;
+  request.config = std::move(*config);
+  request.labels = {{"io.kubernetes.pod.uid", uid_},
+                    {"io.kubernetes.pod.name", StringAt(pod, "metadata.name")},
+                    {"io.kubernetes.pod.namespace", StringAt(pod, "metadata.namespace")},
+                    {"io.kubernetes.container.name", name},
+                    {"io.kubernetes.container.restartCount", std::to_string(c.restarts)}};
+  request.log_path = LogPath(pod, name, c.restarts);
+  c.id = id;
+  c.waiting_reason.clear();
+  c.waiting_message.clear();
+  c.start_error.clear();
+  Status started = node_.containers->Start(request);
+  if (!started.ok() && started.code() != Code::kFailedPrecondition) {
+    spdlog::warn("starting container {} of pod {}: {}", name, StringAt(pod, "metadata.name"),
+                 started.message());
+    c.waiting_reason = "RunContainerError";
+    c.waiting_message = started.message();
+    (void)node_.containers->Remove(id);
+    c.id.clear();
+    c.retry_at = now + kFirstBackoff;
+  } else if (!started.ok()) {
+    c.start_error = started.message();  // the StartError's words, for the terminated state
+  }
+}
+
+bool PodWorker::Step(const json::object& pod, const json::object& spec, bool init) {
+  const std::string name = StringAt(spec, "name");
+  Container& c = containers_[name];
+  auto now = std::chrono::steady_clock::now();
+  if (c.id.empty()) {
+    if (now >= c.retry_at) {
+      Start(pod, spec, c);
+    } else if (c.waiting_reason == "ErrImagePull") {
+      c.waiting_reason = "ImagePullBackOff";
+      c.waiting_message = fmt::format("Back-off pulling image \"{}\"", StringAt(spec, "image"));
+    }
+    return false;
+  }
+  auto state = node_.containers->State(c.id);
+  if (!state.ok() || state->phase != ContainerState::Phase::kExited) return false;
+  std::string policy = StringAt(pod, "spec.restartPolicy");
+  if (policy.empty()) policy = "Always";
+  bool failed = state->exit_code != 0;
+  if (init && !failed) return true;
+  bool restart = init ? policy != "Never" && failed
+                      : policy == "Always" || (policy == "OnFailure" && failed);
+  if (!restart) return !failed;
+  // A new exit: the next start waits the current delay, which then doubles (the first restart
+  // is immediate, as the kubelet's crash-loop back-off has it).
+  if (c.exit_seen != c.id) {
+    c.exit_seen = c.id;
+    c.delay = c.backoff;
+    c.retry_at = now + c.backoff;
+    c.backoff = c.backoff.count() == 0 ? kFirstBackoff : std::min(c.backoff * 2, kMaxBackoff);
+  }
+  if (now < c.retry_at) {
+    c.waiting_reason = "CrashLoopBackOff";
+    c.waiting_message = fmt::format("back-off {}s restarting failed container={} pod={}_{}({})",
+                                    c.delay.count(), name, StringAt(pod, "metadata.name"),
+                                    StringAt(pod, "metadata.namespace"), uid_);
+    return false;
+  }
+  c.last_state = TerminatedState(*state, c.id, c.start_error);
+  (void)node_.containers->Remove(c.id);
+  c.id.clear();
+  c.restarts++;
+  Start(pod, spec, c);
+  return false;
+}
+
+json::object PodWorker::Sync(const json::object& pod) {
+  if (Status sandbox = EnsureSandbox(pod); !sandbox.ok()) {
+    sandbox_error_ = sandbox.message();
+    return StatusOf(pod);
+  }
+  sandbox_error_.clear();
+  bool initialized = true;
+  for (const json::value& spec : Containers(pod, "initContainers")) {
+    if (!spec.is_object() || !Step(pod, spec.get_object(), true)) {
+      initialized = false;
+      break;
+    }
+  }
+  if (initialized) {
+    for (const json::value& spec : Containers(pod, "containers")) {
+      if (spec.is_object()) Step(pod, spec.get_object(), false);
+    }
+  }
+  return StatusOf(pod);
+}
+
+Status PodWorker::Terminate(std::chrono::milliseconds grace) {
+  Status result = Status::Ok();
+  for (auto& [name, c] : containers_) {
+    if (c.id.empty()) continue;
+    if (Status stopped = node_.containers->Stop(c.id, grace); !stopped.ok()) result = stopped;
+    if (Status removed = node_.containers->Remove(c.id); !removed.ok()) result = removed;
+  }
+  containers_.clear();
+  if (Status down = node_.network->Teardown(uid_); !down.ok()) result = down;
+  std::error_code error;
+  fs::remove_all(node_.pods_dir / uid_, error);
+  sandbox_.reset();
+  return result;
+}
+
+json::object PodWorker::StatusOf(const json::object& pod) {
+  PodObservation observed;
+  observed.sandbox_ready = sandbox_.has_value();
+  observed.sandbox_error = sandbox_error_;
+  observed.pod_ip = sandbox_ ? sandbox_->ip : "";
+  observed.host_ip = node_.host_ip;
+  observed.start_time = start_time_;
+  for (auto& [name, c] : containers_) {
+    ContainerObservation& o = observed.containers[name];
+    o.id = c.id;
+    o.restarts = c.restarts;
+    o.waiting_reason = c.waiting_reason;
+    o.waiting_message = c.waiting_message;
+    o.last_state = c.last_state;
+    o.image_id = c.image_id;
+    o.start_error = c.start_error;
+    if (!c.id.empty()) {
+      auto state = node_.containers->State(c.id);
+      if (state.ok()) o.state = *state;
+    }
+  }
+  return ComputePodStatus(pod, observed);
+}
+
+}  // namespace mini::cluster::kubelet::pods

@@ -1,0 +1,75 @@
+// One pod on this node: its sandbox (network, shared files, volumes), its containers run in
+// Kubernetes' order (init containers one by one to success, then the app containers), restarts
+// by the pod's restartPolicy with the crash-loop back-off (10 s doubling to 5 min, reset after
+// 10 min of running), and the status a real kubelet reports. Sync is idempotent: it looks at
+// what runs, does the next step, and returns the status; the pod manager calls it again.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "cluster/kubelet/network/pod_network.h"
+#include "cluster/kubelet/pods/container_config.h"
+#include "cluster/runtime/containers/container_manager.h"
+#include "cluster/runtime/image/image_store.h"
+
+namespace mini::cluster::kubelet::pods {
+
+/// What the worker needs of the node, shared by all pods.
+struct NodeServices {
+  runtime::containers::ContainerManager* containers;
+  runtime::image::ImageStore* images;
+  network::PodNetwork* network;
+  std::filesystem::path pods_dir;  // <pods_dir>/<uid>/ per pod
+  std::filesystem::path logs_dir;  // <logs_dir>/<namespace>_<name>_<uid>/<container>/<n>.log
+  std::string host_ip;
+};
+
+class PodWorker {
+ public:
+  PodWorker(NodeServices node, std::string uid) : node_(node), uid_(std::move(uid)) {}
+
+  /// Brings the pod one step closer to its spec and returns its status.
+  boost::json::object Sync(const boost::json::object& pod);
+  /// Stops every container (SIGTERM, then SIGKILL after `grace`) and removes the sandbox.
+  Status Terminate(std::chrono::milliseconds grace);
+  /// Takes over a container found on the node after a restart.
+  void Adopt(const std::string& name, const std::string& id, int restart_count);
+
+ private:
+  struct Container {
+    std::string id;  // the current instance; empty before the first start
+    int restarts = 0;
+    std::string waiting_reason;  // why it is not running (ErrImagePull, CrashLoopBackOff...)
+    std::string waiting_message;
+    std::optional<boost::json::object> last_state;  // the previous instance's terminated state
+    std::string start_error;  // the runtime's words when the current instance could not start
+    std::chrono::steady_clock::time_point retry_at{};
+    std::chrono::seconds backoff{0};       // the crash-loop delay of the next restart
+    std::chrono::seconds delay{0};         // the delay the current wait uses
+    std::chrono::seconds pull_backoff{0};  // between image attempts
+    std::string exit_seen;  // the instance whose exit set the current wait
+    std::string image_ref;
+    std::string image_id;
+  };
+
+  Status EnsureSandbox(const boost::json::object& pod);
+  /// Starts, restarts or leaves one container; true when it has run to successful completion.
+  bool Step(const boost::json::object& pod, const boost::json::object& spec, bool init);
+  void Start(const boost::json::object& pod, const boost::json::object& spec, Container& c);
+  boost::json::object StatusOf(const boost::json::object& pod);
+  boost::json::object ContainerStatus(const boost::json::object& spec, Container& c, bool init);
+  std::string LogPath(const boost::json::object& pod, const std::string& name, int n) const;
+
+  NodeServices node_;
+  std::string uid_;
+  std::optional<Sandbox> sandbox_;
+  std::string sandbox_error_;
+  std::map<std::string, Container> containers_;
+  std::string start_time_;
+};
+
+}  // namespace mini::cluster::kubelet::pods

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Real pods on `mini start --driver=native`, driven by the real kubectl: scheduled onto the
+# node, run by crun from an image loaded with `mini image load`, with addresses on the pod
+# network, restart policies and the crash-loop back-off, image errors, deletion, and a
+# `mini delete` that leaves no container, mount or network namespace behind.
+#
+#   pods_test.sh MINI IMAGE_CACHE_DIR
+source "$(dirname "$0")/lib.sh"
+
+IMAGES=$2
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "skipped: the native driver needs root"
+  exit 77
+fi
+
+run bash "$REPO/images/test/build.sh" "$IMAGES"
+expect_code 0 "building the test images"
+[ "$CODE" -eq 0 ] || finish
+
+port=$(free_port)
+run "$MINI" start --driver=native --apiserver-port="$port"
+expect_code 0 "start"
+[ "$CODE" -eq 0 ] || finish
+run "$MINI" image load "$IMAGES/busybox.oci.tar"
+expect_code 0 "image load"
+
+k() {
+  run kubectl "$@"
+  if [ "$CODE" -ne 0 ]; then
+    fail "kubectl $*: exit $CODE: $ERR"
+  elif [ -n "$ERR" ]; then
+    fail "kubectl $*: printed on stderr: $ERR"
+  fi
+}
+
+k wait --for=condition=Ready node/mini --timeout=30s
+IMAGE=mini-test/busybox:1
+
+# A pod that runs to completion.
+k run hello --image=$IMAGE --restart=Never -- sh -c 'echo hello from a pod'
+k wait --for=jsonpath='{.status.phase}'=Succeeded pod/hello --timeout=60s
+k get pod hello -o jsonpath='{.status.containerStatuses[0].state.terminated.reason}'
+expect_contains "$OUT" "Completed" "a finished container's reason"
+k get pod hello
+expect_contains "$OUT" "Completed" "get pods shows Completed"
+
+# A server: Running, Ready, reachable on its pod address from the node.
+k run web --image=$IMAGE --labels=app=web \
+  --overrides='{"apiVersion":"v1","spec":{"terminationGracePeriodSeconds":2}}' -- httpd -f -p 8080
+k wait --for=condition=Ready pod/web --timeout=60s
+k get pod web -o jsonpath='{.status.podIP}'
+ip=$OUT
+case "$ip" in 10.244.0.*) ;; *) fail "pod IP $ip is not in the pod CIDR" ;; esac
+reply=$(timeout 5 bash -c "exec 3<>/dev/tcp/$ip/8080; printf 'GET / HTTP/1.0\r\n\r\n' >&3; head -1 <&3")
+expect_contains "$reply" "HTTP/1" "the pod's server answers on its address"
+k get pods -o wide
+expect_contains "$OUT" "$ip" "get pods -o wide shows the IP"
+expect_contains "$OUT" "mini" "get pods -o wide shows the node"
+
+# A crashing container restarts and backs off.
+k run crash --image=$IMAGE -- sh -c 'exit 3'
+for _ in $(seq 60); do
+  restarts=$(kubectl get pod crash -o jsonpath='{.status.containerStatuses[0].restartCount}' 2>/dev/null)
+  [ "${restarts:-0}" -ge 1 ] && break
+  sleep 0.5
+done
+[ "${restarts:-0}" -ge 1 ] || fail "the crashing container was not restarted"
+k get pod crash -o jsonpath='{.status.containerStatuses[0].lastState.terminated.exitCode}'
+[ "$OUT" = "3" ] || fail "last state exit code: $OUT, want 3"
+k get pod crash
+expect_contains "$OUT" "CrashLoopBackOff" "get pods shows the back-off"
+
+# An image the node does not have, with a policy that forbids pulling it.
+k run missing --image=mini-test/none:1 --image-pull-policy=Never
+for _ in $(seq 30); do
+  reason=$(kubectl get pod missing -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}' 2>/dev/null)
+  [ "$reason" = "ErrImageNeverPull" ] && break
+  sleep 0.5
+done
+[ "$reason" = "ErrImageNeverPull" ] || fail "missing image reason: '$reason', want ErrImageNeverPull"
+
+# Deleting a pod stops its container.
+k delete pod web
+for _ in $(seq 80); do
+  pgrep -f "httpd -f -p 8080" >/dev/null || break
+  sleep 0.5
+done
+pgrep -f "httpd -f -p 8080" >/dev/null && fail "the deleted pod's server still runs"
+
+# Deleting the machine leaves the host as it was.
+data=$MINI_HOME/machines/mini/data
+run "$MINI" delete
+expect_code 0 "delete"
+pgrep -f "mini shim --crun-root $data" >/dev/null && fail "shims outlived delete"
+mount | grep -q "$data" && fail "mounts outlived delete: $(mount | grep "$data")"
+[ -z "$(ip netns list | grep '^mini-')" ] || fail "network namespaces outlived delete: $(ip netns list)"
+
+finish
