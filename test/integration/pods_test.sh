@@ -45,6 +45,16 @@ k get pod hello -o jsonpath='{.status.containerStatuses[0].state.terminated.reas
 expect_contains "$OUT" "Completed" "a finished container's reason"
 k get pod hello
 expect_contains "$OUT" "Completed" "get pods shows Completed"
+k logs hello
+[ "$OUT" = "hello from a pod" ] || fail "kubectl logs: '$OUT'"
+
+# Logs: followed until the container ends, with tail and timestamps.
+k run ticker --image=$IMAGE --restart=Never -- sh -c 'for i in 1 2 3; do echo tick $i; sleep 1; done; echo done >&2'
+k wait --for=condition=Ready pod/ticker --timeout=60s
+k logs -f ticker --request-timeout=20s
+[ "$OUT" = "$(printf 'tick 1\ntick 2\ntick 3\ndone')" ] || fail "kubectl logs -f: '$OUT'"
+k logs ticker --tail=1 --timestamps
+case "$OUT" in 20*Z\ done) ;; *) fail "kubectl logs --tail=1 --timestamps: '$OUT'" ;; esac
 
 # A server: Running, Ready, reachable on its pod address from the node.
 k run web --image=$IMAGE --labels=app=web \

@@ -54,7 +54,7 @@ Status ApiServerComponent::Start() {
   apiserver::rest::InstallIssuerDiscovery(
       *router, *issuer_, fmt::format("https://{}:{}", advertise, options_.secure_port));
   apiserver::rest::InstallRest(*router,
-                               std::make_shared<apiserver::rest::RestHandler>(*registry_, tokens));
+                               std::make_shared<apiserver::rest::RestHandler>(*registry_, tokens, node_logs_));
 
   apiserver::ServerOptions server_options;
   server_options.bind_address = options_.bind_address;

@@ -10,6 +10,7 @@
 #include "cluster/allinone/component.h"
 #include "cluster/allinone/control_plane.h"
 #include "cluster/apiserver/health.h"
+#include "cluster/apiserver/rest/pod_logs.h"
 #include "cluster/apiserver/server.h"
 #include "cluster/auth/service_account_token.h"
 #include "cluster/registry/registry.h"
@@ -36,6 +37,8 @@ class ApiServerComponent final : public Component {
   /// The router requests are served by, for in-process clients (client::LocalTransport);
   /// valid after a successful Start.
   std::shared_ptr<const apiserver::Router> router() const { return router_; }
+  /// Where nodes attach the source of their pods' logs (`kubectl logs`).
+  apiserver::rest::NodeLogs& node_logs() const { return *node_logs_; }
 
  private:
   const ControlPlaneOptions options_;
@@ -46,6 +49,7 @@ class ApiServerComponent final : public Component {
   std::unique_ptr<auth::TokenIssuer> issuer_;
   std::unique_ptr<registry::Registry> registry_;
   std::shared_ptr<apiserver::Router> router_;
+  std::shared_ptr<apiserver::rest::NodeLogs> node_logs_ = std::make_shared<apiserver::rest::NodeLogs>();
   std::unique_ptr<apiserver::Server> server_;
 };
 

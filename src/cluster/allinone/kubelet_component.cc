@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cluster/client/local_transport.h"
+#include "cluster/kubelet/pods/log_source.h"
 #include "cluster/runtime/oci/cgroups.h"
 #include "common/command.h"
 #include "common/process.h"
@@ -30,7 +31,11 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
                       data / "logs" / "pods", host_ip};
   pods_ = std::make_unique<kubelet::pods::PodManager>(*client_, options);
-  return pods_->Start();
+  MINI_RETURN_IF_ERROR(pods_->Start());
+  apiserver_.node_logs().Attach(
+      options_.node_name,
+      std::make_shared<kubelet::pods::NodeLogSource>(data / "logs" / "pods", *containers_));
+  return Status::Ok();
 }
 
 Status KubeletComponent::Start() {
@@ -72,6 +77,7 @@ void KubeletComponent::Stop() {
     agent_->Stop();
     agent_.reset();
   }
+  apiserver_.node_logs().Detach(options_.node_name);
   if (pods_ != nullptr) {
     pods_->Stop();
     pods_.reset();

@@ -101,7 +101,7 @@ void Model::AddResources() {
     definitions_[resource.type->OpenApiName()].gvks.push_back(
         {resource.group, resource.version, resource.kind});
     for (const schema::Subresource& sub : resource.subresources) {
-      if (sub.type == nullptr) continue;
+      if (sub.type == nullptr || sub.type == resource.type) continue;  // listed once
       definitions_[sub.type->OpenApiName()].gvks.push_back(
           {sub.group, sub.version, sub.type->name});
     }

@@ -399,7 +399,8 @@ class ResourcePaths {
   }
 
   void AddSubresource(const schema::Subresource& sub, json::object& paths) const {
-    if (sub.type == nullptr) return;
+    // A log is text, not an object of the schema; no client reads its operation.
+    if (sub.type == nullptr || sub.name == "log") return;
     std::string type_name = sub.type->OpenApiName();
     Gvk gvk{sub.group, sub.version, sub.type->name};
     std::string suffix = Capitalized(sub.name);

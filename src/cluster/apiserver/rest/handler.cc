@@ -14,6 +14,7 @@
 #include "cluster/apiserver/rest/call.h"
 #include "cluster/apiserver/rest/codec.h"
 #include "cluster/apiserver/rest/request_info.h"
+#include "cluster/apiserver/rest/pod_logs.h"
 #include "cluster/apiserver/rest/service_account_tokens.h"
 #include "cluster/apiserver/rest/table.h"
 #include "cluster/apiserver/rest/watch_stream.h"
@@ -46,8 +47,12 @@ std::string ApiVersionOf(const schema::Resource& resource) { return resource.Api
 }  // namespace
 
 RestHandler::RestHandler(registry::Registry& registry,
-                         std::shared_ptr<const ServiceAccountTokens> tokens)
-    : registry_(registry), tokens_(std::move(tokens)), ticker_(std::make_unique<WatchTicker>()) {}
+                         std::shared_ptr<const ServiceAccountTokens> tokens,
+                         std::shared_ptr<NodeLogs> node_logs)
+    : registry_(registry),
+      tokens_(std::move(tokens)),
+      node_logs_(std::move(node_logs)),
+      ticker_(std::make_unique<WatchTicker>()) {}
 
 RestHandler::~RestHandler() = default;
 
@@ -83,6 +88,7 @@ Response RestHandler::Dispatch(Call& call) {
   if (sub == "scale") return Scale(call);
   if (sub == "binding" || sub == "eviction") return PodSubresource(call);
   if (sub == "token") return TokenRequest(call);
+  if (sub == "log") return PodLog(call);
   if (call.info.name.empty()) {
     if (method == "GET") return Truthy(call.Query("watch")) ? Watch(call) : List(call);
     if (method == "POST") {

@@ -13,12 +13,16 @@ namespace mini::cluster::apiserver::rest {
 
 class WatchTicker;
 class ServiceAccountTokens;
+class NodeLogs;
 
 class RestHandler {
  public:
   /// Without `tokens`, serviceaccounts/token and TokenReviews are refused.
+  /// Without `tokens`, serviceaccounts/token and TokenReviews are refused; without
+  /// `node_logs`, pods/log answers that the container is not running.
   explicit RestHandler(registry::Registry& registry,
-                       std::shared_ptr<const ServiceAccountTokens> tokens = nullptr);
+                       std::shared_ptr<const ServiceAccountTokens> tokens = nullptr,
+                       std::shared_ptr<NodeLogs> node_logs = nullptr);
   ~RestHandler();
 
   /// Serves one resource request. Never throws; failures are Status responses.
@@ -39,9 +43,11 @@ class RestHandler {
   Response PodSubresource(Call& call);
   Response Review(Call& call);
   Response TokenRequest(Call& call);
+  Response PodLog(Call& call);
 
   registry::Registry& registry_;
   std::shared_ptr<const ServiceAccountTokens> tokens_;
+  std::shared_ptr<NodeLogs> node_logs_;
   std::unique_ptr<WatchTicker> ticker_;
 };
 
