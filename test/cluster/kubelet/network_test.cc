@@ -80,9 +80,10 @@ TEST_SUITE("kubelet/network/bridge") {
     server.join();
     CHECK(received == "hello from a\n");
 
-    CHECK(network->Teardown("test-sandbox-a").ok());
-    CHECK(network->Teardown("test-sandbox-a").ok());
-    CHECK(network->Teardown("test-sandbox-b").ok());
+    for (const char* id : {"test-sandbox-a", "test-sandbox-a", "test-sandbox-b"}) {
+      Status down = network->Teardown(id);
+      CHECK_MESSAGE(down.ok(), down.ToString());
+    }
     CHECK_FALSE(std::filesystem::exists(a->netns));
     (void)RunCommand({"ip", "link", "delete", "minitest0"});
     (void)RunCommand({"nft", "delete", "table", "ip", "minitest-nat"});

@@ -100,7 +100,7 @@ TEST_SUITE("kubelet/node_status") {
 }
 
 TEST_SUITE("kubelet/node_agent") {
-  TEST_CASE("registration creates the node with its status and lease; heartbeats renew it") {
+  TEST_CASE("registration creates the node with its status and lease, and heartbeats renew it") {
     client::testing::ApiFixture api;
     client::Client client(api.NewTransport());
     NodeAgentOptions options{Config(), ".", std::chrono::milliseconds(50), std::chrono::minutes(1)};

@@ -62,10 +62,12 @@ class BridgeNetwork final : public PodNetwork {
     if (fs::exists(fs::path("/run/netns") / ns, error)) {
       MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "delete", ns}).status());
     }
-    // Deleting the namespace deletes the pair; a half-made setup may have left the host end.
+    // Deleting the namespace deletes the pair, but not at once; a half-made setup may also
+    // have left the host end. Either way it only has to be gone afterwards.
     const std::string veth = HostVeth(id);
     if (LinkExists({"ip"}, veth)) {
-      MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "delete", veth}).status());
+      Status deleted = RunChecked({"ip", "link", "delete", veth}).status();
+      if (!deleted.ok() && LinkExists({"ip"}, veth)) return deleted;
     }
     return ipam_.Release(id);
   }

@@ -196,7 +196,7 @@ TEST_SUITE("registry/autoscaling/v1_shared_storage") {
     CHECK(cluster.v2().Get("default", "e").status().code() == Code::kNotFound);
   }
 
-  TEST_CASE("the same name through the other version is taken; deleting through one removes it") {
+  TEST_CASE("the same name through the other version is taken, and deleting through one removes it") {
     Cluster cluster;
     REQUIRE(cluster.v2().Create("default", V2Autoscaler("f"), WriteOptions()).ok());
     auto again = cluster.v1().Create("default", V1Autoscaler("f"), WriteOptions());

@@ -124,7 +124,7 @@ class Bundle {
 };
 
 TEST_SUITE("runtime/oci/shim") {
-  TEST_CASE("a container runs under crun; its streams land in the CRI log and its exit is kept") {
+  TEST_CASE("a container runs under crun, its streams land in the CRI log and its exit is kept") {
     REQUIRE_MESSAGE(::getuid() == 0, "running containers needs root");
     REQUIRE(PrepareCgroups().ok());
     std::string long_line(20000, 'x');
