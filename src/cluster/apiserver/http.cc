@@ -149,6 +149,14 @@ Response TextResponse(int status, std::string body) {
   return response;
 }
 
+Response JsonResponse(int status, const boost::json::object& object) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = boost::json::serialize(object);
+  return response;
+}
+
 Response JsonResponse(int status, const boost::json::value& value) {
   Response response;
   response.status = status;

@@ -105,6 +105,9 @@ struct Response {
 
 Response TextResponse(int status, std::string body);
 Response JsonResponse(int status, const boost::json::value& value);
+/// The same for an object, serialized in place: converting a large list to a value first
+/// would copy all of it.
+Response JsonResponse(int status, const boost::json::object& object);
 /// A Kubernetes `Status` object (kind Status, status Failure) with this code, reason and message.
 Response StatusResponse(int code, std::string_view reason, std::string_view message);
 /// Maps a mini Status to the HTTP code and Kubernetes reason that clients expect for it.
