@@ -38,11 +38,7 @@ Status ApiServerComponent::Start() {
   MINI_ASSIGN_OR_RETURN(signing_key_, auth::SigningKey::LoadOrCreate(key_file));
   issuer_ = std::make_unique<auth::TokenIssuer>(*signing_key_);
   registry_ = std::make_unique<registry::Registry>(schema, backend_());
-  // In-cluster clients cannot use loopback; the host's own address reaches this server.
-  const std::string advertise =
-      options_.advertise_address.empty() || options_.advertise_address.starts_with("127.")
-          ? net::PrimaryIPv4()
-          : options_.advertise_address;
+  const std::string& advertise = options_.advertise_address;  // resolved by the runner
   auto router = std::make_shared<apiserver::Router>();
   apiserver::InstallHealthHandlers(*router, health_);
   apiserver::InstallVersionHandler(*router);

@@ -19,6 +19,7 @@
 #include "cluster/allinone/scheduler_component.h"
 #include "cluster/allinone/store_component.h"
 #include "common/files.h"
+#include "net/host.h"
 
 namespace mini::cluster {
 namespace {
@@ -60,6 +61,10 @@ std::string DefaultNodeName() {
 int Run(const ControlPlaneOptions& given, const RunHooks& hooks) {
   ControlPlaneOptions options = given;
   if (options.node_name.empty()) options.node_name = DefaultNodeName();
+  // In-cluster clients cannot use loopback; the host's own address reaches this node.
+  if (options.advertise_address.empty() || options.advertise_address.starts_with("127.")) {
+    options.advertise_address = net::PrimaryIPv4();
+  }
   // Catch the signals before starting anything, so a SIGTERM during start-up still shuts
   // down in order instead of killing the process halfway.
   asio::io_context waiter;

@@ -15,8 +15,8 @@ struct ControlPlaneOptions {
   std::filesystem::path data_dir;  // durable state (datastore, images, volumes)
   std::string bind_address = "0.0.0.0";
   uint16_t secure_port = 8443;
-  /// Where in-cluster clients reach the API server (the `kubernetes` Service's endpoint);
-  /// empty means the host's primary IPv4 address.
+  /// Where in-cluster clients reach the API server (the `kubernetes` Service's endpoint) and
+  /// the node's InternalIP; empty (or loopback) means the host's primary IPv4 address.
   std::string advertise_address;
   /// The node's name; empty means the host name.
   std::string node_name;

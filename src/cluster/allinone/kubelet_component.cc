@@ -8,7 +8,6 @@
 #include "common/command.h"
 #include "common/process.h"
 #include "common/version.h"
-#include "net/host.h"
 
 namespace mini::cluster {
 
@@ -47,10 +46,7 @@ Status KubeletComponent::Start() {
   client_ = std::make_unique<client::Client>(std::move(transport));
   kubelet::NodeAgentOptions options;
   options.node.name = name;
-  options.node.internal_ip = options_.advertise_address.empty() ||
-                                     options_.advertise_address.starts_with("127.")
-                                 ? net::PrimaryIPv4()
-                                 : options_.advertise_address;
+  options.node.internal_ip = options_.advertise_address;
   options.node.kubelet_version = "v1.32.4";  // the Kubernetes version the API server reports
   std::string_view version = Version();
   if (version.starts_with('v')) version.remove_prefix(1);

@@ -95,7 +95,8 @@ void PodManager::SyncAll() {
     std::string phase = StringAt(pod, "status.phase");
     auto& worker = workers_[uid];
     if (!worker) worker = std::make_unique<PodWorker>(options_.services, uid);
-    if ((phase == "Succeeded" || phase == "Failed") && reported_.contains(uid)) continue;
+    // A finished pod never runs again, not even after the node restarts.
+    if (phase == "Succeeded" || phase == "Failed") continue;
     json::object status = worker->Sync(pod);
     if (reported_[uid] == status) continue;
     json::object patch{{"status", status}};
