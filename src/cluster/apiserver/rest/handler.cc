@@ -39,8 +39,6 @@ Status BadRequest(std::string message) {
   return Status(Code::kInvalidArgument, std::move(message)).WithReason("BadRequest");
 }
 
-Response JsonWithCode(int code, const json::value& body) { return JsonResponse(code, body); }
-
 // "v1" / "apps/v1" of a resource.
 std::string ApiVersionOf(const schema::Resource& resource) { return resource.ApiVersion(); }
 
@@ -161,13 +159,13 @@ Response RestHandler::Read(Call& call) {
   auto object = call.storage->Get(call.info.name_space, call.info.name);
   if (!object.ok()) return ErrorResponse(object.status());
   if (WantsTable(call.request.headers.Get("Accept").value_or(""))) {
-    return JsonWithCode(
+    return JsonResponse(
         200,
         BuildTable(call.storage->strategy(), {*object},
                    json::object{{"resourceVersion", StringAt(*object, "metadata.resourceVersion")}},
                    ParseIncludeObject(call.Query("includeObject").value_or(""))));
   }
-  return JsonWithCode(200, *object);
+  return JsonResponse(200, *object);
 }
 
 Response RestHandler::List(Call& call) {
@@ -179,7 +177,7 @@ Response RestHandler::List(Call& call) {
   auto result = call.storage->List(call.info.name_space, *options);
   if (!result.ok()) return ErrorResponse(result.status());
   if (WantsTable(call.request.headers.Get("Accept").value_or(""))) {
-    return JsonWithCode(200,
+    return JsonResponse(200,
                         BuildTable(call.storage->strategy(), result->items, ListMetadata(*result),
                                    ParseIncludeObject(call.Query("includeObject").value_or(""))));
   }
@@ -189,7 +187,7 @@ Response RestHandler::List(Call& call) {
                     {"apiVersion", ApiVersionOf(*call.resource)},
                     {"metadata", ListMetadata(*result)},
                     {"items", std::move(items)}};
-  return JsonWithCode(200, list);
+  return JsonResponse(200, list);
 }
 
 Response RestHandler::Watch(Call& call) {
@@ -333,7 +331,7 @@ Response RestHandler::Create(Call& call) {
   auto created =
       call.storage->Create(name_space, std::move(*body), registry::WriteOptions{call.dry_run});
   if (!created.ok()) return ErrorResponse(created.status());
-  return WithWarnings(JsonWithCode(201, *created), warnings);
+  return WithWarnings(JsonResponse(201, *created), warnings);
 }
 
 Response RestHandler::Replace(Call& call) {
@@ -361,7 +359,7 @@ Response RestHandler::Replace(Call& call) {
       },
       call.info.subresource == "status", registry::WriteOptions{call.dry_run});
   if (!replaced.ok()) return ErrorResponse(replaced.status());
-  return WithWarnings(JsonWithCode(200, *replaced), warnings);
+  return WithWarnings(JsonResponse(200, *replaced), warnings);
 }
 
 namespace {
@@ -490,10 +488,10 @@ Response RestHandler::Patch(Call& call) {
     auto created = call.storage->Create(call.info.name_space, std::move(object),
                                         registry::WriteOptions{call.dry_run});
     if (!created.ok()) return ErrorResponse(created.status());
-    return WithWarnings(JsonWithCode(201, *created), warnings);
+    return WithWarnings(JsonResponse(201, *created), warnings);
   }
   if (!patched.ok()) return ErrorResponse(patched.status());
-  return WithWarnings(JsonWithCode(200, *patched), warnings);
+  return WithWarnings(JsonResponse(200, *patched), warnings);
 }
 
 namespace {
@@ -527,7 +525,7 @@ Response RestHandler::Delete(Call& call) {
   if (!options.ok()) return ErrorResponse(options.status());
   auto deleted = call.storage->Delete(call.info.name_space, call.info.name, *options);
   if (!deleted.ok()) return ErrorResponse(deleted.status());
-  return JsonWithCode(200, *deleted);
+  return JsonResponse(200, *deleted);
 }
 
 Response RestHandler::DeleteCollection(Call& call) {
@@ -539,7 +537,7 @@ Response RestHandler::DeleteCollection(Call& call) {
   if (!deleted.ok()) return ErrorResponse(deleted.status());
   json::array items;
   for (json::object& item : deleted->items) items.push_back(std::move(item));
-  return JsonWithCode(200, json::object{{"kind", call.resource->kind + "List"},
+  return JsonResponse(200, json::object{{"kind", call.resource->kind + "List"},
                                         {"apiVersion", ApiVersionOf(*call.resource)},
                                         {"metadata", ListMetadata(*deleted)},
                                         {"items", std::move(items)}});
