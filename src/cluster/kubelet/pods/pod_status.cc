@@ -66,7 +66,7 @@ Summary Summarize(const json::object& spec, const ContainerObservation* o, bool 
                           {"ready", init ? completed : s.running},
                           {"restartCount", o ? o->restarts : 0},
                           {"image", StringAt(spec, "image")},
-                          {"imageID", o ? o->image_id : ""},
+                          {"imageID", o && o->state ? o->state->image_id : ""},
                           {"started", s.running}};
   if (o && !o->id.empty()) s.status["containerID"] = "mini://" + o->id;
   return s;

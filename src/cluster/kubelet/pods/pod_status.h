@@ -21,7 +21,6 @@ struct ContainerObservation {
   std::string waiting_message;
   std::string start_error;
   std::optional<boost::json::object> last_state;
-  std::string image_id;
 };
 
 struct PodObservation {

@@ -102,11 +102,11 @@ std::string PodWorker::LogPath(const json::object& pod, const std::string& name,
 
 void PodWorker::Start(const json::object& pod, const json::object& spec, Container& c) {
   const std::string name = StringAt(spec, "name");
-  c.image_ref = StringAt(spec, "image");
+  const std::string image = StringAt(spec, "image");
   std::string policy_text = StringAt(spec, "imagePullPolicy");
   auto parsed = runtime::image::ParsePullPolicy(policy_text);
-  auto policy = parsed.ok() ? *parsed : runtime::image::DefaultPullPolicy(c.image_ref);
-  auto record = runtime::image::EnsureImage(*node_.images, nullptr, c.image_ref, policy);
+  auto policy = parsed.ok() ? *parsed : runtime::image::DefaultPullPolicy(image);
+  auto record = runtime::image::EnsureImage(*node_.images, nullptr, image, policy);
   auto now = std::chrono::steady_clock::now();
   if (!record.ok()) {
     c.waiting_reason = record.status().reason().empty() ? "ErrImagePull" : record.status().reason();
@@ -117,7 +117,6 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
     return;
   }
   c.pull_backoff = std::chrono::seconds(0);
-  c.image_id = record->id.String();
   auto image_config = node_.images->Config(*record);
   const std::string id = fmt::format("{}-{}-{}", uid_, name, c.restarts);
   const fs::path container_dir = sandbox_->dir / "containers" / name;
@@ -134,7 +133,7 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
   }
   runtime::containers::ContainerRequest request;
   request.id = id;
-  request.image = c.image_ref;
+  request.image = image;
   request.config = std::move(*config);
   request.labels = {{"io.kubernetes.pod.uid", uid_},
                     {"io.kubernetes.pod.name", StringAt(pod, "metadata.name")},
@@ -255,7 +254,6 @@ json::object PodWorker::StatusOf(const json::object& pod) {
     o.waiting_reason = c.waiting_reason;
     o.waiting_message = c.waiting_message;
     o.last_state = c.last_state;
-    o.image_id = c.image_id;
     o.start_error = c.start_error;
     if (!c.id.empty()) {
       auto state = node_.containers->State(c.id);

@@ -52,8 +52,6 @@ class PodWorker {
     std::chrono::seconds delay{0};         // the delay the current wait uses
     std::chrono::seconds pull_backoff{0};  // between image attempts
     std::string exit_seen;  // the instance whose exit set the current wait
-    std::string image_ref;
-    std::string image_id;
   };
 
   Status EnsureSandbox(const boost::json::object& pod);
