@@ -7,6 +7,12 @@
 // A resource with a Converter (converter.h) lives under another resource's keys in that
 // resource's form: Encode and Decode convert, and everything between them sees the served form.
 //
+// Writes come in two forms. The asynchronous ones (CreateAsync, UpdateAsync, DeleteAsync) return
+// at once and answer through a callback once the datastore has committed, running every step
+// after the first through the caller's Post function: a server thread is never held while a
+// commit waits for the disk. The blocking forms run the same code to its end on the calling
+// thread.
+//
 // Thread-safe: every method may run on many threads at once.
 #pragma once
 
@@ -26,6 +32,7 @@
 #include "cluster/registry/strategy.h"
 #include "cluster/store/backend.h"
 #include "common/status.h"
+#include "common/task_loop.h"
 
 namespace mini::cluster::registry {
 
@@ -94,8 +101,12 @@ class Storage {
   const api::schema::Resource& resource() const { return resource_; }
   const Strategy& strategy() const { return *strategy_; }
 
+  using ObjectDone = std::function<void(Result<boost::json::object>)>;
+
   Result<boost::json::object> Create(const std::string& name_space, boost::json::object object,
                                      const WriteOptions& options);
+  void CreateAsync(const std::string& name_space, boost::json::object object,
+                   const WriteOptions& options, Post post, ObjectDone done);
   Result<boost::json::object> Get(const std::string& name_space, const std::string& name);
   Result<ListResult> List(const std::string& name_space, const ListOptions& options);
 
@@ -106,11 +117,17 @@ class Storage {
   Result<boost::json::object> Update(const std::string& name_space, const std::string& name,
                                      const Mutation& mutation, bool status_only,
                                      const WriteOptions& options);
+  /// The same; `mutation` may run several times (once per retry), each on a thread of `post`.
+  void UpdateAsync(const std::string& name_space, const std::string& name, Mutation mutation,
+                   bool status_only, const WriteOptions& options, Post post, ObjectDone done);
 
   /// Deletes the object, or marks it for deletion while finalizers remain. Returns the object
   /// as it was last stored.
   Result<boost::json::object> Delete(const std::string& name_space, const std::string& name,
                                      const DeleteOptions& options);
+  /// The same. Deleting a Namespace (rare, and many writes) still blocks the thread it runs on.
+  void DeleteAsync(const std::string& name_space, const std::string& name,
+                   const DeleteOptions& options, Post post, ObjectDone done);
   /// Deletes every object the list options select; returns them.
   Result<ListResult> DeleteCollection(const std::string& name_space, const ListOptions& options,
                                       const DeleteOptions& delete_options);
@@ -136,12 +153,25 @@ class Storage {
   Subject SubjectOf(const std::string& name) const { return Subject::Of(resource_, name); }
   Status CheckNamespace(const std::string& name_space, boost::json::object& object) const;
   FieldErrors ValidateMetadata(const boost::json::object& object) const;
-  Result<boost::json::object> Commit(const std::string& name_space, const std::string& name,
-                                     const store::KeyValue& current, boost::json::object next,
-                                     bool status_only, const WriteOptions& options, bool* retry);
-  Result<boost::json::object> FinishDelete(const store::KeyValue& current,
-                                           const std::string& name_space,
-                                           const DeleteOptions& options);
+  struct CreateState;
+  struct UpdateState;
+  struct DeleteState;
+  /// What a write step decided: answer with `object` now, or write it first.
+  struct Plan {
+    enum class Write { kNone, kUpdate, kDelete } write = Write::kNone;
+    boost::json::object object;
+  };
+
+  void TryCreate(std::shared_ptr<CreateState> state);
+  void TryUpdate(std::shared_ptr<UpdateState> state);
+  void TryDelete(std::shared_ptr<DeleteState> state);
+  Result<Plan> PlanUpdate(const std::string& name_space, const std::string& name,
+                          const store::KeyValue& current, const boost::json::object& old,
+                          boost::json::object next, bool status_only,
+                          const WriteOptions& options) const;
+  Result<Plan> PlanDelete(const store::KeyValue& current, const DeleteOptions& options);
+  /// The object as stored by `kv`, in the served form, without parsing it again when possible.
+  Result<boost::json::object> Written(boost::json::object object, const store::KeyValue& kv) const;
 
   const api::schema::Resource& resource_;
   std::unique_ptr<Strategy> strategy_;

@@ -119,6 +119,25 @@ class Backend {
   /// mod_revision the deleting revision.
   virtual Result<KeyValue> Delete(const std::string& key, int64_t expected_mod_revision = 0) = 0;
 
+  /// The same three writes, completing through `done` instead of blocking the caller, so a
+  /// server thread can serve other requests while a write waits for its commit. `done` is
+  /// called exactly once, on the caller's thread or on one of the backend's own threads: it
+  /// must return quickly and must not call the backend's blocking methods (hand the rest of
+  /// the work to another thread). The defaults block and then call `done`; a backend that
+  /// group-commits overrides them.
+  using WriteDone = std::function<void(Result<KeyValue>)>;
+  virtual void CreateAsync(const std::string& key, const std::string& value, LeaseId lease,
+                           WriteDone done) {
+    done(Create(key, value, lease));
+  }
+  virtual void UpdateAsync(const std::string& key, const std::string& value,
+                           int64_t expected_mod_revision, LeaseId lease, WriteDone done) {
+    done(Update(key, value, expected_mod_revision, lease));
+  }
+  virtual void DeleteAsync(const std::string& key, int64_t expected_mod_revision, WriteDone done) {
+    done(Delete(key, expected_mod_revision));
+  }
+
   /// Watches `key` (or, with `prefix`, every key under it) for changes at revisions >=
   /// `from_revision` (0: changes after the current revision). kOutOfRange/kReasonCompacted
   /// when `from_revision` is older than the compaction point. A watch from exactly the

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -226,6 +228,56 @@ TEST_SUITE("store/conformance") {
       Result<KeyValue> unconditional = store.Delete("/any");
       REQUIRE(unconditional.ok());
       CHECK(unconditional->mod_revision > other.mod_revision);
+    });
+  }
+
+  TEST_CASE("asynchronous writes answer once each, with the results of their blocking forms") {
+    ForEachBackend([](Backend& store) {
+      constexpr int kWrites = 200;
+      std::mutex mu;
+      std::condition_variable cv;
+      std::vector<Result<KeyValue>> results;
+      auto collect = [&](Result<KeyValue> result) {
+        std::lock_guard lock(mu);
+        results.push_back(std::move(result));
+        cv.notify_all();
+      };
+      auto await = [&](size_t count) {
+        std::unique_lock lock(mu);
+        REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return results.size() >= count; }));
+      };
+      // Issued without waiting, so a group-committing backend batches them.
+      for (int i = 0; i < kWrites; ++i) {
+        store.CreateAsync("/async/" + std::to_string(i), "v", 0, collect);
+      }
+      await(kWrites);
+      std::set<int64_t> revisions;
+      for (const Result<KeyValue>& result : results) {
+        REQUIRE(result.ok());
+        CHECK(result->version == 1);
+        revisions.insert(result->mod_revision);
+      }
+      CHECK(revisions.size() == kWrites);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      CHECK(results.size() == kWrites);  // and no callback twice
+
+      KeyValue first = store.Get("/async/0").value();
+      results.clear();
+      store.CreateAsync("/async/0", "again", 0, collect);
+      store.UpdateAsync("/async/0", "new", first.mod_revision, 0, collect);
+      await(2);
+      store.UpdateAsync("/async/0", "stale", first.mod_revision, 0, collect);
+      store.DeleteAsync("/async/absent", 0, collect);
+      await(4);
+      CHECK(results[0].status().code() == Code::kAlreadyExists);
+      REQUIRE(results[1].ok());
+      CHECK(results[1]->value == "new");
+      CHECK(results[2].status().code() == Code::kConflict);
+      CHECK(results[3].status().code() == Code::kNotFound);
+      store.DeleteAsync("/async/0", results[1]->mod_revision, collect);
+      await(5);
+      REQUIRE(results[4].ok());
+      CHECK(store.Get("/async/0").status().code() == Code::kNotFound);
     });
   }
 

@@ -36,6 +36,18 @@ class TempDirBackend : public Backend {
   Result<KeyValue> Delete(const std::string& key, int64_t expected_mod_revision) override {
     return backend_->Delete(key, expected_mod_revision);
   }
+  void CreateAsync(const std::string& key, const std::string& value, LeaseId lease,
+                   WriteDone done) override {
+    backend_->CreateAsync(key, value, lease, std::move(done));
+  }
+  void UpdateAsync(const std::string& key, const std::string& value, int64_t expected_mod_revision,
+                   LeaseId lease, WriteDone done) override {
+    backend_->UpdateAsync(key, value, expected_mod_revision, lease, std::move(done));
+  }
+  void DeleteAsync(const std::string& key, int64_t expected_mod_revision,
+                   WriteDone done) override {
+    backend_->DeleteAsync(key, expected_mod_revision, std::move(done));
+  }
   Result<WatchPtr> Watch(const std::string& key, bool prefix, int64_t from_revision,
                          std::shared_ptr<WatchSink> sink) override {
     return backend_->Watch(key, prefix, from_revision, std::move(sink));

@@ -12,7 +12,7 @@ void KvStore::CommitLoop() {
       return;  // closed and drained
     }
     if (ops.front().op.kind == Op::Kind::kCompact) {
-      ops.front().done.set_value(CompactNow(ops.front().op.revision));
+      ops.front().done(CompactNow(ops.front().op.revision));
       continue;
     }
     CommitBatch(ops);
@@ -38,7 +38,7 @@ void KvStore::CommitBatch(std::vector<PendingOp>& ops) {
     if (!durable.ok() && results[i].status.ok()) {
       results[i] = OpResult{.status = durable};
     }
-    ops[i].done.set_value(std::move(results[i]));
+    ops[i].done(std::move(results[i]));
   }
 }
 

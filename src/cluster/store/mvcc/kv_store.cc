@@ -1,5 +1,6 @@
 #include "cluster/store/mvcc/kv_store.h"
 
+#include <future>
 #include <mutex>
 #include <utility>
 
@@ -58,23 +59,46 @@ Result<RangeResult> KvStore::Range(const RangeRequest& request) {
 }
 
 Result<KeyValue> KvStore::Create(const std::string& key, const std::string& value, LeaseId lease) {
-  // Checked here too so an oversized value is refused before it is copied into the queue.
-  MINI_RETURN_IF_ERROR(ValidateWrite(key, value));
-  return SubmitWrite(Op{.kind = Op::Kind::kCreate, .key = key, .value = value, .lease = lease});
+  return Wait([&](WriteDone done) { CreateAsync(key, value, lease, std::move(done)); });
 }
 
 Result<KeyValue> KvStore::Update(const std::string& key, const std::string& value,
                                  int64_t expected_mod_revision, LeaseId lease) {
-  MINI_RETURN_IF_ERROR(ValidateWrite(key, value));
-  return SubmitWrite(Op{.kind = Op::Kind::kUpdate,
-                        .key = key,
-                        .value = value,
-                        .revision = expected_mod_revision,
-                        .lease = lease});
+  return Wait([&](WriteDone done) {
+    UpdateAsync(key, value, expected_mod_revision, lease, std::move(done));
+  });
 }
 
 Result<KeyValue> KvStore::Delete(const std::string& key, int64_t expected_mod_revision) {
-  return SubmitWrite(Op{.kind = Op::Kind::kDelete, .key = key, .revision = expected_mod_revision});
+  return Wait([&](WriteDone done) { DeleteAsync(key, expected_mod_revision, std::move(done)); });
+}
+
+void KvStore::CreateAsync(const std::string& key, const std::string& value, LeaseId lease,
+                          WriteDone done) {
+  // Checked here too so an oversized value is refused before it is copied into the queue.
+  if (Status valid = ValidateWrite(key, value); !valid.ok()) {
+    return done(valid);
+  }
+  SubmitWrite(Op{.kind = Op::Kind::kCreate, .key = key, .value = value, .lease = lease},
+              std::move(done));
+}
+
+void KvStore::UpdateAsync(const std::string& key, const std::string& value,
+                          int64_t expected_mod_revision, LeaseId lease, WriteDone done) {
+  if (Status valid = ValidateWrite(key, value); !valid.ok()) {
+    return done(valid);
+  }
+  SubmitWrite(Op{.kind = Op::Kind::kUpdate,
+                 .key = key,
+                 .value = value,
+                 .revision = expected_mod_revision,
+                 .lease = lease},
+              std::move(done));
+}
+
+void KvStore::DeleteAsync(const std::string& key, int64_t expected_mod_revision, WriteDone done) {
+  SubmitWrite(Op{.kind = Op::Kind::kDelete, .key = key, .revision = expected_mod_revision},
+              std::move(done));
 }
 
 Result<WatchPtr> KvStore::Watch(const std::string& key, bool prefix, int64_t from_revision,
@@ -128,31 +152,49 @@ Result<int64_t> KvStore::CompactedRevision() {
 }
 
 OpResult KvStore::Submit(Op op) {
-  std::optional<std::future<OpResult>> result = queue_.Push(std::move(op));
-  if (!result) {
+  // Owned by the callback too: the committer may still be inside set_value when get returns.
+  auto result = std::make_shared<std::promise<OpResult>>();
+  std::future<OpResult> future = result->get_future();
+  if (!queue_.Push(std::move(op), [result](OpResult done) { result->set_value(std::move(done)); })) {
     return OpResult{.status = Error(Code::kUnavailable, "the datastore is closed")};
   }
-  return result->get();
+  return future.get();
 }
 
-Result<KeyValue> KvStore::SubmitWrite(Op op) {
-  OpResult result = Submit(std::move(op));
-  if (!result.status.ok()) {
-    return result.status;
+void KvStore::SubmitWrite(Op op, WriteDone done) {
+  // Shared so a refused push can still answer: Push drops its callback when it refuses.
+  auto answer = std::make_shared<WriteDone>(std::move(done));
+  bool queued = queue_.Push(std::move(op), [answer](OpResult result) {
+    if (!result.status.ok()) {
+      return (*answer)(std::move(result.status));
+    }
+    (*answer)(std::move(result.kv));
+  });
+  if (!queued) {
+    (*answer)(Error(Code::kUnavailable, "the datastore is closed"));
   }
-  return std::move(result.kv);
+}
+
+Result<KeyValue> KvStore::Wait(const std::function<void(WriteDone)>& write) {
+  auto result = std::make_shared<std::promise<Result<KeyValue>>>();
+  std::future<Result<KeyValue>> future = result->get_future();
+  write([result](Result<KeyValue> done) { result->set_value(std::move(done)); });
+  return future.get();
 }
 
 void KvStore::ExpireLeases(std::vector<LeaseId> leases) {
   // All queued at once so they share a commit. A revocation that fails (disk full) leaves the
   // lease expired in the table, and the next check tries again.
-  std::vector<std::future<OpResult>> pending;
+  std::vector<std::future<void>> pending;
   for (LeaseId lease : leases) {
-    if (auto result = queue_.Push(Op{.kind = Op::Kind::kExpire, .lease = lease})) {
-      pending.push_back(std::move(*result));
+    auto done = std::make_shared<std::promise<void>>();
+    pending.push_back(done->get_future());
+    if (!queue_.Push(Op{.kind = Op::Kind::kExpire, .lease = lease},
+                     [done](OpResult) { done->set_value(); })) {
+      pending.pop_back();
     }
   }
-  for (std::future<OpResult>& result : pending) {
+  for (std::future<void>& result : pending) {
     result.wait();
   }
 }

@@ -39,6 +39,11 @@ class KvStore final : public Backend {
   Result<KeyValue> Update(const std::string& key, const std::string& value,
                           int64_t expected_mod_revision, LeaseId lease) override;
   Result<KeyValue> Delete(const std::string& key, int64_t expected_mod_revision) override;
+  void CreateAsync(const std::string& key, const std::string& value, LeaseId lease,
+                   WriteDone done) override;
+  void UpdateAsync(const std::string& key, const std::string& value, int64_t expected_mod_revision,
+                   LeaseId lease, WriteDone done) override;
+  void DeleteAsync(const std::string& key, int64_t expected_mod_revision, WriteDone done) override;
   Result<WatchPtr> Watch(const std::string& key, bool prefix, int64_t from_revision,
                          std::shared_ptr<WatchSink> sink) override;
   Status Compact(int64_t revision) override;
@@ -51,7 +56,8 @@ class KvStore final : public Backend {
  private:
   // Writers' side.
   OpResult Submit(Op op);
-  Result<KeyValue> SubmitWrite(Op op);
+  void SubmitWrite(Op op, WriteDone done);
+  Result<KeyValue> Wait(const std::function<void(WriteDone)>& write);
   void ExpireLeases(std::vector<LeaseId> leases);
   void TrimIndex();
 

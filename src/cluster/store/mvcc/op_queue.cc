@@ -9,18 +9,16 @@ bool IsCompaction(const PendingOp& pending) { return pending.op.kind == Op::Kind
 
 }  // namespace
 
-std::optional<std::future<OpResult>> OpQueue::Push(Op op) {
-  PendingOp pending{std::move(op), {}};
-  std::future<OpResult> result = pending.done.get_future();
+bool OpQueue::Push(Op op, OpDone done) {
   {
     std::lock_guard lock(mu_);
     if (closed_) {
-      return std::nullopt;
+      return false;
     }
-    pending_.push_back(std::move(pending));
+    pending_.push_back(PendingOp{std::move(op), std::move(done)});
   }
   cv_.notify_one();
-  return result;
+  return true;
 }
 
 std::vector<PendingOp> OpQueue::Take(size_t max) {

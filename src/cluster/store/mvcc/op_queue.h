@@ -1,4 +1,5 @@
-// The writers' queue in front of the committer: writers push an op and wait on its future;
+// The writers' queue in front of the committer: writers push an op with the callback that
+// receives its result;
 // the committer takes everything pending at once, which is what makes group commit happen
 // without any timer — while one batch is being made durable, the next one accumulates.
 //
@@ -7,24 +8,26 @@
 
 #include <condition_variable>
 #include <deque>
-#include <future>
+#include <functional>
 #include <mutex>
-#include <optional>
 #include <vector>
 
 #include "cluster/store/mvcc/planner.h"
 
 namespace mini::store::mvcc {
 
+/// Called once on the committer thread with the op's result: must not block.
+using OpDone = std::function<void(OpResult)>;
+
 struct PendingOp {
   Op op;
-  std::promise<OpResult> done;
+  OpDone done;
 };
 
 class OpQueue {
  public:
-  /// The op's future result, or nullopt once the queue is closed.
-  std::optional<std::future<OpResult>> Push(Op op);
+  /// Queues `op`; false (and `done` is not called) once the queue is closed.
+  bool Push(Op op, OpDone done);
   /// Blocks until something is pending, then takes up to `max` ops in arrival order. A
   /// compaction is always taken alone, so it never shares a batch with writes. Empty once
   /// the queue is closed and drained.
