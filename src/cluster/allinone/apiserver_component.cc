@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "cluster/api/schema/schema.h"
 #include "cluster/apiserver/rest/discovery.h"
@@ -58,9 +60,10 @@ Status ApiServerComponent::Start() {
   server_options.cert_file = options_.tls_cert_file;
   server_options.key_file = options_.tls_private_key_file;
   server_options.client_ca_file = options_.client_ca_file;
-  // Handlers block on datastore writes (a group commit's fsync): a few threads keep reads
-  // flowing meanwhile.
-  server_options.threads = 4;
+  // One thread per core: handlers do not wait for datastore commits (writes answer through
+  // deferred responses), and more threads than cores only add context switches and tail
+  // latency (measured in docs/apiserver-bench.md).
+  server_options.threads = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   router_ = router;
   auto server = apiserver::Server::Create(server_options, std::move(router));
   if (!server.ok()) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -139,6 +140,22 @@ class Session final : public Connection,
     if (ec) {
       return OnReadError(ec);
     }
+    // The body usually arrives with the head: parse what is buffered rather than queue
+    // another read, which would wait behind every other connection's work.
+    if (!parser_->is_done() && buffer_.size() > 0) {
+      parser_->eager(true);
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+      }
+      if (ec) {
+        return OnBody(ec, 0);
+      }
+    }
+    if (parser_->is_done()) {
+      return OnBody(ec, 0);
+    }
     Lowest().expires_after(options_.header_timeout);
     http::async_read(stream_, buffer_, *parser_, Continue(this, &Session::OnBody));
   }
@@ -151,18 +168,62 @@ class Session final : public Connection,
       return OnReadError(ec);
     }
     http::request<http::string_body> message = parser_->release();
-    Request request{.method = method_,
-                    .body = std::move(message.body()),
-                    .user = user_,
-                    .remote_address = remote_};
+    keep_alive_ = message.keep_alive();
+    Request& request = request_.emplace(Request{.method = method_,
+                                                .body = std::move(message.body()),
+                                                .user = user_,
+                                                .remote_address = remote_});
     for (const auto& field : message) {
       request.headers.Add(std::string(field.name_string()), std::string(field.value()));
     }
     Status parsed = ParseTarget(target_, &request.path, &request.query);
     Response response = parsed.ok() ? router_.Dispatch(request) : ErrorResponse(parsed);
-    request_user_ = std::move(request.user.name);  // the token's user, if a token spoke
-    Reply(std::move(response), message.keep_alive());
+    request_user_ = request.user.name;  // the token's user, if a token spoke
+    if (!response.deferred) {
+      return Reply(std::move(response), keep_alive_);
+    }
+    // The answer comes through the responder; until then this connection reads nothing.
+    try {
+      response.deferred(std::make_shared<SessionResponder>(shared_from_this()));
+    } catch (const std::exception& e) {
+      spdlog::error("deferred handler for {} {} threw: {}", method_, target_, e.what());
+    }
   }
+
+  // Runs a task of a deferred response on this connection's strand.
+  void RunTask(Task task) {
+    asio::post(strand_, [self = shared_from_this(), task = std::move(task)] {
+      try {
+        task();
+      } catch (const std::exception& e) {
+        // The task's state, and with it the responder, is gone: the client gets a 500.
+        spdlog::error("a continuation of {} {} threw: {}", self->method_, self->target_,
+                      e.what());
+      }
+    });
+  }
+
+  void SendDeferred(Response response) {
+    asio::dispatch(strand_, [self = shared_from_this(), response = std::move(response)]() mutable {
+      self->Reply(std::move(response), self->keep_alive_);
+    });
+  }
+
+  class SessionResponder final : public Responder {
+   public:
+    explicit SessionResponder(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+    ~SessionResponder() override {
+      Send(StatusResponse(500, "InternalError", "the request was dropped without an answer"));
+    }
+    void Post(Task task) override { session_->RunTask(std::move(task)); }
+    void Send(Response response) override {
+      if (!sent_.exchange(true)) session_->SendDeferred(std::move(response));
+    }
+
+   private:
+    const std::shared_ptr<Session> session_;
+    std::atomic<bool> sent_ = false;
+  };
 
   void RejectTooLarge() {
     discard_body_ = true;
@@ -202,6 +263,7 @@ class Session final : public Connection,
     LogAccess();
     bool keep_alive = response_->keep_alive();
     response_.reset();
+    request_.reset();
     if (ec) {
       return CloseSocket();
     }
@@ -283,6 +345,8 @@ class Session final : public Connection,
   std::string remote_;
   UserInfo user_;
   std::string request_user_;  // for the access log
+  std::optional<Request> request_;  // the one being served; a deferred response may read it
+  bool keep_alive_ = false;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;

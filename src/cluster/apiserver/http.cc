@@ -6,7 +6,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
+#include <atomic>
 #include <map>
+#include <optional>
 
 namespace mini::cluster::apiserver {
 namespace {
@@ -216,6 +218,55 @@ Response ErrorResponse(const Status& status) {
     }
   }
   return response;
+}
+
+namespace {
+
+// Answers into a TaskLoop that the resolving thread runs.
+class LoopResponder final : public Responder {
+ public:
+  LoopResponder(TaskLoop& loop, std::shared_ptr<std::optional<Response>> answer)
+      : loop_(loop), post_(loop.Poster()), answer_(std::move(answer)) {}
+  ~LoopResponder() override {
+    Send(StatusResponse(500, "InternalError", "the request was dropped without an answer"));
+  }
+
+  void Post(Task task) override { post_(std::move(task)); }
+  void Send(Response response) override {
+    if (sent_.exchange(true)) return;
+    // Stored by the loop's thread, which is still running: only this task stops it.
+    post_([this_loop = &loop_, answer = answer_, response = std::move(response)]() mutable {
+      *answer = std::move(response);
+      this_loop->Stop();
+    });
+  }
+
+ private:
+  TaskLoop& loop_;
+  const mini::Post post_;
+  std::shared_ptr<std::optional<Response>> answer_;
+  std::atomic<bool> sent_ = false;
+};
+
+}  // namespace
+
+Post PostTo(std::shared_ptr<Responder> responder) {
+  return [responder = std::move(responder)](Task task) { responder->Post(std::move(task)); };
+}
+
+Response Deferred(std::function<void(std::shared_ptr<Responder>)> start) {
+  Response response;
+  response.deferred = std::move(start);
+  return response;
+}
+
+Response Resolve(Response response) {
+  if (!response.deferred) return response;
+  TaskLoop loop;
+  auto answer = std::make_shared<std::optional<Response>>();
+  response.deferred(std::make_shared<LoopResponder>(loop, answer));
+  loop.Run();
+  return std::move(**answer);
 }
 
 }  // namespace mini::cluster::apiserver

@@ -3,10 +3,13 @@
 //
 // A handler turns a Request into a Response. A response body known up front goes in `body`; a
 // body produced over time (watch events, followed logs) is a BodyStream the server drives after
-// sending the head. Values here are plain data: copy and move them freely.
+// sending the head; a response known only later (a write waiting for its commit) is deferred and
+// sent through a Responder, so the handler's thread goes on serving others meanwhile. Values
+// here are plain data: copy and move them freely.
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/task_loop.h"
 
 namespace mini::cluster::apiserver {
 
@@ -93,6 +97,22 @@ class StreamSink {
   virtual void Close() = 0;
 };
 
+struct Response;
+
+/// The server's end of a deferred response. Thread-safe.
+class Responder {
+ public:
+  virtual ~Responder() = default;
+  /// Runs `task` soon on a server thread, never inline: the continuations of the request.
+  virtual void Post(Task task) = 0;
+  /// Sends the response; only the first call counts. A responder released without one sends
+  /// 500, so a request whose work was lost still gets an answer.
+  virtual void Send(Response response) = 0;
+};
+
+/// A Post function running tasks through `responder`.
+Post PostTo(std::shared_ptr<Responder> responder);
+
 struct Response {
   int status = 200;
   std::string content_type;
@@ -101,7 +121,17 @@ struct Response {
   /// When set, `body` is ignored: the body is sent chunked as the stream produces it, and the
   /// connection closes when it ends.
   std::shared_ptr<BodyStream> stream;
+  /// When set, everything above is ignored: the server calls it once, on its thread, right
+  /// after the handler returns, and sends what the Responder is given. The Request stays
+  /// valid until then.
+  std::function<void(std::shared_ptr<Responder>)> deferred;
 };
+
+/// A response to be sent later through the Responder that `start` receives.
+Response Deferred(std::function<void(std::shared_ptr<Responder>)> start);
+/// Runs a deferred response to its end on the calling thread (its continuations too) and
+/// returns what it sends; any other response is returned as it is. For in-process callers.
+Response Resolve(Response response);
 
 Response TextResponse(int status, std::string body);
 Response JsonResponse(int status, const boost::json::value& value);

@@ -18,7 +18,8 @@
 namespace mini::cluster::apiserver {
 
 /// Runs on a server thread; must be thread-safe and should not block for long (a streamed
-/// response returns at once and produces its body through Response::stream).
+/// response returns at once and produces its body through Response::stream; one that waits
+/// for something, such as a datastore commit, returns a Deferred response).
 using Handler = std::function<Response(const Request&)>;
 
 enum class Access {
@@ -42,7 +43,8 @@ class Router {
   /// Authenticates a bearer token (filling in `request.user`; a token that identifies nobody
   /// gets 401 even on public paths, as in Kubernetes), finds the route and runs it. Anonymous
   /// users get 401 unless the route is public; unknown paths get 404 and known paths with
-  /// another method 405, each as a Kubernetes Status. A handler that throws yields 500.
+  /// another method 405, each as a Kubernetes Status. A handler that throws yields 500. The
+  /// response may be deferred: callers outside the server Resolve it.
   Response Dispatch(Request& request) const;
 
  private:

@@ -78,7 +78,7 @@ apiserver::Response LocalTransport::Dispatch(const HttpRequest& request) const {
   call.body = request.body;
   call.user = user_;
   call.remote_address = "in-process";
-  return router_->Dispatch(call);
+  return apiserver::Resolve(router_->Dispatch(call));
 }
 
 Result<HttpReply> LocalTransport::Send(const HttpRequest& request) {

@@ -269,6 +269,66 @@ TEST_SUITE("apiserver/server") {
     CHECK(ticker->WaitCancelled());
   }
 
+  TEST_CASE_FIXTURE(Fixture, "a deferred response leaves the only server thread free for others") {
+    std::mutex mu;
+    std::shared_ptr<Responder> waiting;
+    std::condition_variable parked;
+    router_->Handle("GET", "/later", [&](const Request&) {
+      return Deferred([&](std::shared_ptr<Responder> responder) {
+        std::lock_guard lock(mu);
+        waiting = responder;
+        parked.notify_all();
+      });
+    });
+    ServerOptions options;
+    options.threads = 1;
+    Start(options);
+    std::future<Result<net::HttpResponse>> later = std::async(std::launch::async, [this] {
+      return Get("/later");
+    });
+    {
+      std::unique_lock lock(mu);
+      REQUIRE(parked.wait_for(lock, 5s, [&] { return waiting != nullptr; }));
+    }
+    // Served by the same single thread while /later waits.
+    CHECK(Get("/readyz")->status == 200);
+    CHECK(later.wait_for(100ms) == std::future_status::timeout);
+    // The answer comes from another thread, after a continuation ran on the server's.
+    std::thread answer([&] {
+      std::lock_guard lock(mu);
+      waiting->Post([responder = waiting] { responder->Send(TextResponse(202, "done")); });
+      waiting.reset();
+    });
+    answer.join();
+    auto response = later.get();
+    REQUIRE(response.ok());
+    CHECK(response->status == 202);
+    CHECK(response->body == "done");
+  }
+
+  TEST_CASE_FIXTURE(Fixture, "a deferred response that is never sent becomes a 500") {
+    router_->Handle("GET", "/lost", [](const Request&) {
+      return Deferred([](std::shared_ptr<Responder> responder) {
+        responder->Post([] { throw std::runtime_error("lost"); });
+      });
+    });
+    router_->Handle("GET", "/twice", [](const Request&) {
+      return Deferred([](std::shared_ptr<Responder> responder) {
+        responder->Send(TextResponse(200, "first"));
+        responder->Send(TextResponse(200, "second"));
+      });
+    });
+    Start();
+    auto lost = Get("/lost");
+    REQUIRE(lost.ok());
+    CHECK(lost->status == 500);
+    CHECK(ParseObject(lost->body).at("reason") == "InternalError");
+    CHECK(Get("/twice")->body == "first");
+    CHECK(Resolve(router_->Dispatch(*std::make_unique<Request>(Request{
+                      .method = "GET", .path = "/twice", .user = {.authenticated = true}})))
+              .body == "first");
+  }
+
   TEST_CASE_FIXTURE(Fixture, "a client that sends nothing is timed out") {
     ServerOptions options;
     options.header_timeout = 200ms;

@@ -34,7 +34,7 @@ class Cluster {
     request.body = std::move(body);
     request.headers.Add("Content-Type", "application/json");
     request.user = UserInfo{"mini-user", {"system:masters", "system:authenticated"}, true, "", {}};
-    return handler_.Handle(request);
+    return Resolve(handler_.Handle(request));
   }
 
   json::object Created(std::string path, std::string body) {

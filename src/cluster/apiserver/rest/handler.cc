@@ -308,6 +308,16 @@ Response WithWarnings(Response response, const std::vector<std::string>& warning
   return response;
 }
 
+// Sends a write's result: the object with `code`, or the error.
+registry::Storage::ObjectDone SendObject(std::shared_ptr<Responder> responder, int code,
+                                         std::vector<std::string> warnings = {}) {
+  return [responder = std::move(responder), code,
+          warnings = std::move(warnings)](Result<json::object> written) {
+    responder->Send(written.ok() ? WithWarnings(JsonResponse(code, *written), warnings)
+                                 : ErrorResponse(written.status()));
+  };
+}
+
 }  // namespace
 
 Response RestHandler::Create(Call& call) {
@@ -328,10 +338,12 @@ Response RestHandler::Create(Call& call) {
       !recorded.ok()) {
     return ErrorResponse(recorded);
   }
-  auto created =
-      call.storage->Create(name_space, std::move(*body), registry::WriteOptions{call.dry_run});
-  if (!created.ok()) return ErrorResponse(created.status());
-  return WithWarnings(JsonResponse(201, *created), warnings);
+  return Deferred([storage = call.storage, name_space, object = std::move(*body),
+                   options = registry::WriteOptions{call.dry_run},
+                   warnings = std::move(warnings)](std::shared_ptr<Responder> responder) mutable {
+    storage->CreateAsync(name_space, std::move(object), options, PostTo(responder),
+                         SendObject(responder, 201, std::move(warnings)));
+  });
 }
 
 Response RestHandler::Replace(Call& call) {
@@ -350,16 +362,19 @@ Response RestHandler::Replace(Call& call) {
         fmt::format("the name of the object ({}) does not match the name on the URL ({})",
                     StringAt(*body, "metadata.name"), call.info.name)));
   }
-  auto replaced = call.storage->Update(
-      call.info.name_space, call.info.name,
-      [&](json::object current) -> Result<json::object> {
-        json::object next = *body;
-        MINI_RETURN_IF_ERROR(RecordManager(&current, next, context));
-        return next;
-      },
-      call.info.subresource == "status", registry::WriteOptions{call.dry_run});
-  if (!replaced.ok()) return ErrorResponse(replaced.status());
-  return WithWarnings(JsonResponse(200, *replaced), warnings);
+  registry::Storage::Mutation mutation =
+      [body = std::move(*body), context](json::object current) -> Result<json::object> {
+    json::object next = body;
+    MINI_RETURN_IF_ERROR(RecordManager(&current, next, context));
+    return next;
+  };
+  return Deferred([call, mutation = std::move(mutation),
+                   warnings = std::move(warnings)](std::shared_ptr<Responder> responder) mutable {
+    call.storage->UpdateAsync(call.info.name_space, call.info.name, std::move(mutation),
+                              call.info.subresource == "status",
+                              registry::WriteOptions{call.dry_run}, PostTo(responder),
+                              SendObject(responder, 200, std::move(warnings)));
+  });
 }
 
 namespace {
@@ -415,6 +430,57 @@ Result<json::object> ApplyPatch(PatchType type, const json::value& patch, json::
   return std::move(result.as_object());
 }
 
+// One patch request across its attempts: the mutation may run again after a conflict.
+struct PatchRequest {
+  RestHandler::Call call;
+  PatchType type = PatchType::kUnknown;
+  json::value patch;
+  api::patch::FieldManagerContext context;
+  bool pinned = false;  // the patch names a resourceVersion: a compare-and-swap
+  std::vector<std::string> warnings;
+
+  const schema::Resource& resource() const { return *call.resource; }
+  bool status_only() const { return call.info.subresource == "status"; }
+
+  Result<json::object> Mutate(json::object current) {
+    json::object next;
+    if (type == PatchType::kApply) {
+      json::value live = current;
+      auto applied = api::patch::ServerSideApply(&live, patch, context);
+      if (!applied.ok()) return PatchError(applied.status());
+      if (!applied->object.is_object()) return BadRequest("apply did not produce an object");
+      next = std::move(applied->object.as_object());
+    } else {
+      MINI_ASSIGN_OR_RETURN(next, ApplyPatch(type, patch, current, resource().type));
+      MINI_RETURN_IF_ERROR(RecordManager(&current, next, context));
+    }
+    // A patch is a compare-and-swap only when it names a resourceVersion itself; otherwise a
+    // concurrent write just means patching the newer object.
+    if (!pinned && next.contains("metadata") && next["metadata"].is_object()) {
+      next["metadata"].as_object().erase("resourceVersion");
+    }
+    warnings.clear();
+    MINI_RETURN_IF_ERROR(PrepareBody(call.request, resource(), *resource().type, resource().kind,
+                                     ApiVersionOf(resource()), next, &warnings));
+    return next;
+  }
+
+  // Server-side apply creates what does not exist yet.
+  Result<json::object> Created() {
+    if (!patch.is_object()) return BadRequest("the applied object must be a map");
+    auto applied = api::patch::ServerSideApply(nullptr, patch, context);
+    if (!applied.ok()) return PatchError(applied.status());
+    if (!applied->object.is_object()) return BadRequest("apply did not produce an object");
+    json::object object = std::move(applied->object.as_object());
+    MINI_RETURN_IF_ERROR(PrepareBody(call.request, resource(), *resource().type, resource().kind,
+                                     ApiVersionOf(resource()), object, &warnings));
+    if (StringAt(object, "metadata.name") != call.info.name) {
+      return BadRequest("the name of the object does not match the name on the URL");
+    }
+    return object;
+  }
+};
+
 }  // namespace
 
 Response RestHandler::Patch(Call& call) {
@@ -430,68 +496,40 @@ Response RestHandler::Patch(Call& call) {
   }
   auto patch = ParsePatchBody(type, call.request.body);
   if (!patch.ok()) return ErrorResponse(patch.status());
-  const schema::Type* object_type = call.resource->type;
-  const bool status_only = call.info.subresource == "status";
-  std::vector<std::string> warnings;
-  const std::string kind = call.resource->kind;
-  const std::string api_version = ApiVersionOf(*call.resource);
-  auto context = ManagerOf(call.request, *call.resource, call.info.subresource);
-  const bool pinned =
-      patch->is_object() && !StringAt(patch->as_object(), "metadata.resourceVersion").empty();
   if (type == PatchType::kApply && !call.request.query.Has("fieldManager")) {
     return ErrorResponse(Status(Code::kInvalidArgument,
                                 "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required "
                                 "value: is required for apply patch")
                              .WithReason("Invalid"));
   }
-  auto mutation = [&](json::object current) -> Result<json::object> {
-    json::object next;
-    if (type == PatchType::kApply) {
-      json::value live = current;
-      auto applied = api::patch::ServerSideApply(&live, *patch, context);
-      if (!applied.ok()) return PatchError(applied.status());
-      if (!applied->object.is_object()) return BadRequest("apply did not produce an object");
-      next = std::move(applied->object.as_object());
-    } else {
-      MINI_ASSIGN_OR_RETURN(next, ApplyPatch(type, *patch, current, object_type));
-      MINI_RETURN_IF_ERROR(RecordManager(&current, next, context));
-    }
-    // A patch is a compare-and-swap only when it names a resourceVersion itself; otherwise a
-    // concurrent write just means patching the newer object.
-    if (!pinned && next.contains("metadata") && next["metadata"].is_object()) {
-      next["metadata"].as_object().erase("resourceVersion");
-    }
-    warnings.clear();
-    MINI_RETURN_IF_ERROR(PrepareBody(call.request, *call.resource, *object_type, kind, api_version,
-                                     next, &warnings));
-    return next;
-  };
-  auto patched = call.storage->Update(call.info.name_space, call.info.name, mutation, status_only,
-                                      registry::WriteOptions{call.dry_run});
-  if (!patched.ok() && patched.status().code() == Code::kNotFound && type == PatchType::kApply &&
-      !status_only) {
-    // Server-side apply creates what does not exist yet.
-    if (!patch->is_object()) return ErrorResponse(BadRequest("the applied object must be a map"));
-    auto applied = api::patch::ServerSideApply(nullptr, *patch, context);
-    if (!applied.ok()) return ErrorResponse(PatchError(applied.status()));
-    if (!applied->object.is_object())
-      return ErrorResponse(BadRequest("apply did not produce an object"));
-    json::object object = std::move(applied->object.as_object());
-    if (Status ok = PrepareBody(call.request, *call.resource, *object_type, kind, api_version,
-                                object, &warnings);
-        !ok.ok()) {
-      return ErrorResponse(ok);
-    }
-    if (StringAt(object, "metadata.name") != call.info.name) {
-      return ErrorResponse(BadRequest("the name of the object does not match the name on the URL"));
-    }
-    auto created = call.storage->Create(call.info.name_space, std::move(object),
-                                        registry::WriteOptions{call.dry_run});
-    if (!created.ok()) return ErrorResponse(created.status());
-    return WithWarnings(JsonResponse(201, *created), warnings);
-  }
-  if (!patched.ok()) return ErrorResponse(patched.status());
-  return WithWarnings(JsonResponse(200, *patched), warnings);
+  auto request = std::make_shared<PatchRequest>(PatchRequest{
+      .call = call,
+      .type = type,
+      .patch = std::move(*patch),
+      .context = ManagerOf(call.request, *call.resource, call.info.subresource),
+  });
+  request->pinned = request->patch.is_object() &&
+                    !StringAt(request->patch.as_object(), "metadata.resourceVersion").empty();
+  return Deferred([request](std::shared_ptr<Responder> responder) {
+    const Call& patching = request->call;
+    const registry::WriteOptions options{patching.dry_run};
+    auto patched = [request, responder, options](Result<json::object> result) {
+      if (result.ok()) return SendObject(responder, 200, request->warnings)(std::move(result));
+      if (result.status().code() != Code::kNotFound || request->type != PatchType::kApply ||
+          request->status_only()) {
+        return responder->Send(ErrorResponse(result.status()));
+      }
+      auto object = request->Created();
+      if (!object.ok()) return responder->Send(ErrorResponse(object.status()));
+      request->call.storage->CreateAsync(request->call.info.name_space, std::move(*object),
+                                         options, PostTo(responder),
+                                         SendObject(responder, 201, request->warnings));
+    };
+    patching.storage->UpdateAsync(
+        patching.info.name_space, patching.info.name,
+        [request](json::object current) { return request->Mutate(std::move(current)); },
+        request->status_only(), options, PostTo(responder), std::move(patched));
+  });
 }
 
 namespace {
@@ -523,9 +561,10 @@ Result<registry::DeleteOptions> DeleteOptionsOf(const Request& request, bool dry
 Response RestHandler::Delete(Call& call) {
   auto options = DeleteOptionsOf(call.request, call.dry_run);
   if (!options.ok()) return ErrorResponse(options.status());
-  auto deleted = call.storage->Delete(call.info.name_space, call.info.name, *options);
-  if (!deleted.ok()) return ErrorResponse(deleted.status());
-  return JsonResponse(200, *deleted);
+  return Deferred([call, options = *options](std::shared_ptr<Responder> responder) {
+    call.storage->DeleteAsync(call.info.name_space, call.info.name, options, PostTo(responder),
+                              SendObject(responder, 200));
+  });
 }
 
 Response RestHandler::DeleteCollection(Call& call) {

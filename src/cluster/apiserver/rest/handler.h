@@ -17,7 +17,6 @@ class NodeLogs;
 
 class RestHandler {
  public:
-  /// Without `tokens`, serviceaccounts/token and TokenReviews are refused.
   /// Without `tokens`, serviceaccounts/token and TokenReviews are refused; without
   /// `node_logs`, pods/log answers that the container is not running.
   explicit RestHandler(registry::Registry& registry,
@@ -28,8 +27,10 @@ class RestHandler {
   /// Serves one resource request. Never throws; failures are Status responses.
   Response Handle(const Request& request);
 
- private:
+  /// One request being served (call.h), also by the state of a deferred response.
   struct Call;
+
+ private:
   Response Dispatch(Call& call);
   Response Read(Call& call);
   Response List(Call& call);
