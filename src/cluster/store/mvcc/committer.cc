@@ -34,15 +34,12 @@ void KvStore::CommitBatch(std::vector<PendingOp>& ops) {
   if (durable.ok()) {
     Apply(planner);
   }
-  Completer::Answers answers;
-  answers.reserve(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     if (!durable.ok() && results[i].status.ok()) {
       results[i] = OpResult{.status = durable};
     }
-    answers.emplace_back(std::move(ops[i].done), std::move(results[i]));
+    ops[i].done(std::move(results[i]));
   }
-  completer_.Deliver(std::move(answers));
 }
 
 Status KvStore::Persist(const Planner& planner) {

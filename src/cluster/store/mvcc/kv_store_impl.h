@@ -2,10 +2,10 @@
 //
 // Threads: callers read the index under a shared lock and never touch the log; one committer
 // thread owns every change (group commit: validate a batch, append it to the log once, then
-// apply it to the index under the exclusive lock and publish it to the watch hub); the
-// completer's thread answers the writers of each batch; the hub's delivery threads call sinks;
-// the lessor's timer revokes expired leases through the committer. Lock order: index_mu_, then the lessor's mutex; the hub's mutex is never held
-// together with either.
+// apply it to the index under the exclusive lock and publish it to the watch hub, then answer
+// the batch's writers); the hub's delivery threads call sinks; the lessor's timer revokes
+// expired leases through the committer. Lock order: index_mu_, then the lessor's mutex; the
+// hub's mutex is never held together with either.
 #pragma once
 
 #include <memory>
@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "cluster/store/backend.h"
-#include "cluster/store/mvcc/completer.h"
 #include "cluster/store/mvcc/index.h"
 #include "cluster/store/mvcc/kv_store.h"
 #include "cluster/store/mvcc/lessor.h"
@@ -75,8 +74,6 @@ class KvStore final : public Backend {
   Index index_;
   Lessor lessor_;
   std::shared_ptr<WatchHub> hub_;
-  // Declared before the committer, which answers through it until it is joined.
-  Completer completer_;
   OpQueue queue_;
   LeaseId next_lease_;     // committer thread only
   std::mutex compact_mu_;  // one compaction, trimming included, at a time
