@@ -97,6 +97,13 @@ Result<int64_t> ReplicasOf(const json::object& scale) {
   return replicas->to_number<int64_t>();
 }
 
+// Bindings and evictions answer with a bare Success once written.
+registry::Storage::ObjectDone SendCreated(std::shared_ptr<Responder> responder) {
+  return [responder](Result<json::object> written) {
+    responder->Send(written.ok() ? StatusResponse(201, "", "") : ErrorResponse(written.status()));
+  };
+}
+
 }  // namespace
 
 Response RestHandler::Scale(Call& call) {
@@ -111,7 +118,8 @@ Response RestHandler::Scale(Call& call) {
         "the server does not allow this method on the requested resource"));
   }
   std::string content_type(call.request.headers.Get("Content-Type").value_or(""));
-  auto mutation = [&](json::object current) -> Result<json::object> {
+  // Runs once per attempt, after this function returned: everything is held by value.
+  auto mutation = [this, call, method, content_type](json::object current) -> Result<json::object> {
     json::object scale = ScaleOf(current);
     json::object next_scale;
     if (method == "PUT") {
@@ -148,10 +156,15 @@ Response RestHandler::Scale(Call& call) {
     current["metadata"].as_object().erase("resourceVersion");
     return current;
   };
-  auto updated = call.storage->Update(call.info.name_space, call.info.name, mutation, false,
-                                      registry::WriteOptions{call.dry_run});
-  if (!updated.ok()) return ErrorResponse(updated.status());
-  return JsonResponse(200, ScaleOf(*updated));
+  return Deferred([call, mutation = std::move(mutation)](std::shared_ptr<Responder> responder) {
+    call.storage->UpdateAsync(
+        call.info.name_space, call.info.name, std::move(mutation), false,
+        registry::WriteOptions{call.dry_run}, PostTo(responder),
+        [responder](Result<json::object> updated) {
+          responder->Send(updated.ok() ? JsonResponse(200, ScaleOf(*updated))
+                                       : ErrorResponse(updated.status()));
+        });
+  });
 }
 
 Response RestHandler::PodSubresource(Call& call) {
@@ -171,9 +184,7 @@ Response RestHandler::PodSubresource(Call& call) {
       return ErrorResponse(registry::InvalidError(registry::Subject{"", "bindings", "Binding", pod},
                                                   {registry::Required("target.name")}));
     }
-    auto bound = pods->Update(
-        call.info.name_space, pod,
-        [&](json::object current) -> Result<json::object> {
+    registry::Storage::Mutation bind = [pod, node](json::object current) -> Result<json::object> {
           if (!StringAt(current, "spec.nodeName").empty()) {
             return registry::ConflictError(registry::Subject{"", "pods", "Pod", pod},
                                            fmt::format("pod {} is already assigned to node \"{}\"",
@@ -183,16 +194,19 @@ Response RestHandler::PodSubresource(Call& call) {
           current["metadata"].as_object().erase("resourceVersion");
           SetPodScheduled(current);
           return current;
-        },
-        false, registry::WriteOptions{.dry_run = call.dry_run, .server_write = true});
-    if (!bound.ok()) return ErrorResponse(bound.status());
-    return StatusResponse(201, "", "");
+    };
+    return Deferred([pods, call, pod, bind = std::move(bind)](std::shared_ptr<Responder> responder) {
+      pods->UpdateAsync(call.info.name_space, pod, std::move(bind), false,
+                        registry::WriteOptions{.dry_run = call.dry_run, .server_write = true},
+                        PostTo(responder), SendCreated(responder));
+    });
   }
   if (sub == "eviction") {
-    auto deleted = pods->Delete(call.info.name_space, call.info.name,
-                                registry::DeleteOptions{call.dry_run, {}, {}});
-    if (!deleted.ok()) return ErrorResponse(deleted.status());
-    return StatusResponse(201, "", "");
+    return Deferred([pods, call](std::shared_ptr<Responder> responder) {
+      pods->DeleteAsync(call.info.name_space, call.info.name,
+                        registry::DeleteOptions{call.dry_run, {}, {}}, PostTo(responder),
+                        SendCreated(responder));
+    });
   }
   return ErrorResponse(
       registry::MethodNotAllowedError(fmt::format("the {} subresource is not served yet", sub)));
