@@ -48,6 +48,38 @@ expect_contains "$OUT" "Completed" "get pods shows Completed"
 k logs hello
 [ "$OUT" = "hello from a pod" ] || fail "kubectl logs: '$OUT'"
 
+# The environment from a ConfigMap and a Secret; a missing one holds the container back with
+# the kubelet's reason until it appears.
+k create configmap settings --from-literal=MODE=debug --from-literal=PORT=80
+k create secret generic creds --from-literal=token=s3cret
+cat >"$WORK/env.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: envy}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sh, -c, 'echo "\$MODE \$PORT \$TOKEN \$APP_MEM"']
+    resources: {limits: {memory: 32Mi}}
+    envFrom: [{configMapRef: {name: settings}}]
+    env:
+    - {name: PORT, value: "8080"}
+    - {name: TOKEN, valueFrom: {secretKeyRef: {name: creds, key: token}}}
+    - {name: APP_MEM, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
+YAML
+k apply -f "$WORK/env.yaml"
+k wait --for=jsonpath='{.status.phase}'=Succeeded pod/envy --timeout=60s
+k logs envy
+[ "$OUT" = "debug 8080 s3cret 32" ] || fail "environment from ConfigMap, Secret and resources: '$OUT'"
+k run lacking --image=$IMAGE --restart=Never --overrides='{"spec":{"containers":[{"name":"lacking","image":"'$IMAGE'","command":["true"],"env":[{"name":"X","valueFrom":{"configMapKeyRef":{"name":"later","key":"x"}}}]}]}}'
+k wait --for=jsonpath='{.status.containerStatuses[0].state.waiting.reason}'=CreateContainerConfigError pod/lacking --timeout=60s
+k get pod lacking -o jsonpath='{.status.containerStatuses[0].state.waiting.message}'
+[ "$OUT" = 'configmap "later" not found' ] || fail "a missing ConfigMap's message: '$OUT'"
+k create configmap later --from-literal=x=1
+k wait --for=jsonpath='{.status.phase}'=Succeeded pod/lacking --timeout=60s
+
 # Logs: followed until the container ends, with tail and timestamps.
 k run ticker --image=$IMAGE --restart=Never -- sh -c 'for i in 1 2 3; do echo tick $i; sleep 1; done; echo done >&2'
 k wait --for=condition=Ready pod/ticker --timeout=60s

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cluster/client/local_transport.h"
+#include "cluster/kubelet/machine_info.h"
 #include "cluster/kubelet/pods/log_source.h"
 #include "cluster/runtime/oci/cgroups.h"
 #include "common/command.h"
@@ -25,10 +26,16 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   MINI_ASSIGN_OR_RETURN(bridge.cidr, kubelet::network::Cidr::Parse("10.244.0.0/24"));
   bridge.state_dir = data / "network";
   network_ = kubelet::network::NewBridgeNetwork(bridge);
+  config_source_ = kubelet::pods::NewApiConfigSource(*client_);
+  kubelet::pods::EnvSources env{.config = config_source_.get()};
+  if (auto machine = kubelet::ReadMachineInfo(data); machine.ok()) {
+    env.node_cpus = machine->cpus;
+    env.node_memory_bytes = machine->memory_bytes;
+  }
   kubelet::pods::PodManagerOptions options;
   options.node_name = options_.node_name;
   options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
-                      data / "logs" / "pods", host_ip};
+                      data / "logs" / "pods", host_ip, env};
   pods_ = std::make_unique<kubelet::pods::PodManager>(*client_, options);
   MINI_RETURN_IF_ERROR(pods_->Start());
   apiserver_.node_logs().Attach(

@@ -73,31 +73,6 @@ std::string FieldValue(const json::object& pod, const std::string& path, const S
   return StringAt(pod, path);
 }
 
-Result<std::vector<std::string>> Environment(const json::object& pod, const json::object& container,
-                                             const Sandbox& sandbox) {
-  std::map<std::string, std::string> vars;
-  std::vector<std::string> env;
-  if (const json::array* list = ArrayAt(container, "env")) {
-    for (const json::value& item : *list) {
-      if (!item.is_object()) continue;
-      const json::object& var = item.get_object();
-      std::string name = StringAt(var, "name");
-      std::string value;
-      if (var.contains("value")) {
-        value = Expand(StringAt(var, "value"), vars);
-      } else if (const json::object* field = ObjectAt(var, "valueFrom.fieldRef")) {
-        value = FieldValue(pod, StringAt(*field, "fieldPath"), sandbox);
-      } else if (var.contains("valueFrom")) {
-        return Status(Code::kUnimplemented,
-                      fmt::format("env {}: only values and fieldRef are supported yet", name));
-      }
-      vars[name] = value;
-      env.push_back(name + "=" + value);
-    }
-  }
-  return env;
-}
-
 runtime::oci::Mount Bind(std::string destination, std::filesystem::path source, bool read_only) {
   std::vector<std::string> options = {"rbind", "rprivate"};
   if (read_only) options.push_back("ro");
@@ -130,13 +105,165 @@ runtime::oci::Resources ResourcesOf(const json::object& container) {
   return resources;
 }
 
+namespace {
+
+// A resourceFieldRef: the container's request or limit in units of the divisor, rounded up,
+// with the node's capacity standing in for an unset limit, as the kubelet reports it.
+Result<std::string> ResourceValue(const json::object& pod, const json::object& container,
+                                  const json::object& ref, const EnvSources& sources) {
+  const json::object* target = &container;
+  if (std::string name = StringAt(ref, "containerName"); !name.empty()) {
+    target = nullptr;
+    const json::object* spec = ObjectAt(pod, "spec");
+    for (const char* list : {"containers", "initContainers"}) {
+      const json::array* items = spec ? ArrayAt(*spec, list) : nullptr;
+      if (items == nullptr) continue;
+      for (const json::value& item : *items) {
+        if (item.is_object() && StringAt(item.get_object(), "name") == name) {
+          target = &item.get_object();
+        }
+      }
+    }
+    if (target == nullptr) {
+      return Status(Code::kInvalidArgument, fmt::format("container {} not found", name));
+    }
+  }
+  const std::string resource = StringAt(ref, "resource");
+  const size_t dot = resource.find('.');
+  if (dot == std::string::npos) {
+    return Status(Code::kInvalidArgument, fmt::format("unsupported resource {}", resource));
+  }
+  const std::string section = "resources." + resource.substr(0, dot);
+  const std::string name = resource.substr(dot + 1);
+  const bool cpu = name == "cpu";
+  if (!cpu && name != "memory" && name != "ephemeral-storage") {
+    return Status(Code::kInvalidArgument, fmt::format("unsupported resource {}", resource));
+  }
+  constexpr registry::core::QuantityInt kNano = 1'000'000'000;
+  registry::core::QuantityInt amount = 0;
+  const json::object* map = ObjectAt(*target, section);
+  const json::value* given = map ? map->if_contains(name) : nullptr;
+  if (auto quantity = given ? registry::core::QuantityOf(*given) : std::nullopt) {
+    amount = quantity->nanos;
+  } else if (section == "resources.limits") {
+    amount = static_cast<registry::core::QuantityInt>(cpu ? sources.node_cpus
+                                                          : sources.node_memory_bytes) *
+             kNano;
+  }
+  registry::core::QuantityInt divisor = kNano;
+  if (const json::value* text = ref.if_contains("divisor")) {
+    auto parsed = registry::core::QuantityOf(*text);
+    if (parsed && parsed->nanos > 0) divisor = parsed->nanos;
+  }
+  registry::core::QuantityInt units = (amount + divisor - 1) / divisor;
+  return std::to_string(static_cast<int64_t>(units));
+}
+
+// One key of a ConfigMap or Secret; an optional reference to what is missing yields nullopt.
+Result<std::optional<std::string>> KeyValue(const json::object& ref, ConfigSource::Kind kind,
+                                            const std::string& name_space,
+                                            const EnvSources& sources) {
+  const bool optional = ref.contains("optional") && ref.at("optional").is_bool() &&
+                        ref.at("optional").get_bool();
+  const bool secret = kind == ConfigSource::Kind::kSecret;
+  const std::string name = StringAt(ref, "name");
+  const std::string key = StringAt(ref, "key");
+  if (sources.config == nullptr) {
+    return Status(Code::kUnavailable, "ConfigMaps and Secrets cannot be read on this node");
+  }
+  auto data = sources.config->Data(kind, name_space, name);
+  if (!data.ok()) {
+    if (optional && data.status().code() == Code::kNotFound) return std::optional<std::string>();
+    return data.status();
+  }
+  auto it = data->find(key);
+  if (it == data->end()) {
+    if (optional) return std::optional<std::string>();
+    return Status(Code::kNotFound,
+                  fmt::format("couldn't find key {} in {} {}/{}", key,
+                              secret ? "Secret" : "ConfigMap", name_space, name));
+  }
+  return std::optional<std::string>(it->second);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Environment(const json::object& pod, const json::object& container,
+                                             const Sandbox& sandbox, const EnvSources& sources) {
+  const std::string name_space = StringAt(pod, "metadata.namespace");
+  // Later definitions replace earlier ones but keep their place, as the kubelet orders them.
+  std::vector<std::string> order;
+  std::map<std::string, std::string> vars;
+  auto set = [&](const std::string& name, std::string value) {
+    if (!vars.contains(name)) order.push_back(name);
+    vars[name] = std::move(value);
+  };
+  if (const json::array* list = ArrayAt(container, "envFrom")) {
+    for (const json::value& item : *list) {
+      if (!item.is_object()) continue;
+      const json::object& from = item.get_object();
+      const std::string prefix = StringAt(from, "prefix");
+      const json::object* ref = ObjectAt(from, "configMapRef");
+      auto kind = ConfigSource::Kind::kConfigMap;
+      if (ref == nullptr) {
+        ref = ObjectAt(from, "secretRef");
+        kind = ConfigSource::Kind::kSecret;
+      }
+      if (ref == nullptr) continue;
+      if (sources.config == nullptr) {
+        return Status(Code::kUnavailable, "ConfigMaps and Secrets cannot be read on this node");
+      }
+      auto data = sources.config->Data(kind, name_space, StringAt(*ref, "name"));
+      if (!data.ok()) {
+        bool optional = ref->contains("optional") && ref->at("optional").is_bool() &&
+                        ref->at("optional").get_bool();
+        if (optional && data.status().code() == Code::kNotFound) continue;
+        return data.status();
+      }
+      for (auto& [key, value] : *data) {
+        set(prefix + key, value);
+      }
+    }
+  }
+  if (const json::array* list = ArrayAt(container, "env")) {
+    for (const json::value& item : *list) {
+      if (!item.is_object()) continue;
+      const json::object& var = item.get_object();
+      std::string name = StringAt(var, "name");
+      if (var.contains("value")) {
+        set(name, Expand(StringAt(var, "value"), vars));
+      } else if (const json::object* field = ObjectAt(var, "valueFrom.fieldRef")) {
+        set(name, FieldValue(pod, StringAt(*field, "fieldPath"), sandbox));
+      } else if (const json::object* resource = ObjectAt(var, "valueFrom.resourceFieldRef")) {
+        MINI_ASSIGN_OR_RETURN(std::string value, ResourceValue(pod, container, *resource, sources));
+        set(name, std::move(value));
+      } else if (const json::object* ref = ObjectAt(var, "valueFrom.configMapKeyRef")) {
+        MINI_ASSIGN_OR_RETURN(auto value,
+                              KeyValue(*ref, ConfigSource::Kind::kConfigMap, name_space, sources));
+        if (value) set(name, std::move(*value));
+      } else if (const json::object* secret = ObjectAt(var, "valueFrom.secretKeyRef")) {
+        MINI_ASSIGN_OR_RETURN(auto value,
+                              KeyValue(*secret, ConfigSource::Kind::kSecret, name_space, sources));
+        if (value) set(name, std::move(*value));
+      } else {
+        set(name, "");
+      }
+    }
+  }
+  std::vector<std::string> env;
+  env.reserve(order.size());
+  for (const std::string& name : order) env.push_back(name + "=" + vars[name]);
+  return env;
+}
+
 Result<runtime::oci::ContainerConfig> ContainerConfigFor(const json::object& pod,
                                                          const json::object& container,
                                                          const Sandbox& sandbox,
                                                          const runtime::image::ImageConfig& image,
-                                                         const std::filesystem::path& container_dir) {
+                                                         const std::filesystem::path& container_dir,
+                                                         const EnvSources& sources) {
   runtime::oci::ContainerConfig config;
-  MINI_ASSIGN_OR_RETURN(config.env, Environment(pod, container, sandbox));
+  MINI_ASSIGN_OR_RETURN(config.env, Environment(pod, container, sandbox, sources));
   std::map<std::string, std::string> vars;
   for (const std::string& entry : config.env) {
     vars[entry.substr(0, entry.find('='))] = entry.substr(entry.find('=') + 1);

@@ -1,6 +1,6 @@
 // What one container of a pod runs with, decided from the pod spec the way the kubelet does:
-// command and arguments over the image's, environment (values, field references, the service
-// environment to come), working directory, user and capabilities from the security contexts,
+// command and arguments over the image's, environment (values, field and resource references,
+// ConfigMap and Secret keys, envFrom; the service environment to come), working directory, user and capabilities from the security contexts,
 // cgroup limits from resources, and the pod's shared files (/etc/hosts, /etc/resolv.conf,
 // /etc/hostname, the termination log) and volumes mounted in.
 #pragma once
@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 
+#include "cluster/kubelet/pods/config_source.h"
 #include "cluster/runtime/image/manifest.h"
 #include "cluster/runtime/oci/spec.h"
 #include "common/status.h"
@@ -24,6 +25,20 @@ struct Sandbox {
   std::string host_ip;
 };
 
+/// Where environment values come from beyond the pod itself.
+struct EnvSources {
+  ConfigSource* config = nullptr;  // nullptr: references to ConfigMaps and Secrets fail
+  int64_t node_cpus = 0;           // what resourceFieldRef reports for a limit left unset
+  int64_t node_memory_bytes = 0;
+};
+
+/// The container's environment: envFrom first, then env, which wins; $(VAR) expanded from the
+/// variables before it. kNotFound naming the ConfigMap, Secret or key a required reference
+/// misses (the kubelet's CreateContainerConfigError).
+Result<std::vector<std::string>> Environment(const boost::json::object& pod,
+                                             const boost::json::object& container,
+                                             const Sandbox& sandbox, const EnvSources& sources);
+
 /// The OCI configuration of `container` (an element of spec.containers or initContainers).
 /// Volume mounts name directories under sandbox.dir/volumes/<name>. kInvalidArgument for what
 /// cannot run (a volume mount naming no volume, a capability no kernel has).
@@ -31,7 +46,8 @@ Result<runtime::oci::ContainerConfig> ContainerConfigFor(const boost::json::obje
                                                          const boost::json::object& container,
                                                          const Sandbox& sandbox,
                                                          const runtime::image::ImageConfig& image,
-                                                         const std::filesystem::path& container_dir);
+                                                         const std::filesystem::path& container_dir,
+                                                         const EnvSources& sources = {});
 
 /// The cgroup limits of a container's resources (cpu shares from the request, quota from the
 /// limit, memory limit), as the kubelet sets them.

@@ -123,7 +123,7 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
   (void)MakeDirs(container_dir);
   (void)AtomicWriteFile(container_dir / "termination-log", "");
   auto config = image_config.ok()
-                    ? ContainerConfigFor(pod, spec, *sandbox_, *image_config, container_dir)
+                    ? ContainerConfigFor(pod, spec, *sandbox_, *image_config, container_dir, node_.env)
                     : Result<runtime::oci::ContainerConfig>(image_config.status());
   if (!config.ok()) {
     c.waiting_reason = "CreateContainerConfigError";

@@ -26,6 +26,7 @@ struct NodeServices {
   std::filesystem::path pods_dir;  // <pods_dir>/<uid>/ per pod
   std::filesystem::path logs_dir;  // <logs_dir>/<namespace>_<name>_<uid>/<container>/<n>.log
   std::string host_ip;
+  EnvSources env;  // ConfigMaps, Secrets and node capacity for containers' environments
 };
 
 class PodWorker {
