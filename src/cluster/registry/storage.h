@@ -170,6 +170,10 @@ class Storage {
                           boost::json::object next, bool status_only,
                           const WriteOptions& options) const;
   Result<Plan> PlanDelete(const store::KeyValue& current, const DeleteOptions& options);
+  /// The stored key-value of `name`, or the error a client gets when there is none.
+  Result<store::KeyValue> Current(const std::string& name_space, const std::string& name) const;
+  /// What a failed datastore write answers: Conflict, NotFound or an internal error.
+  Status WriteError(const Status& status, const std::string& name) const;
   /// The object as stored by `kv`, in the served form, without parsing it again when possible.
   Result<boost::json::object> Written(boost::json::object object, const store::KeyValue& kv) const;
 

@@ -75,6 +75,20 @@ Result<json::object> Storage::Written(json::object object, const store::KeyValue
   return object;
 }
 
+Result<store::KeyValue> Storage::Current(const std::string& name_space,
+                                         const std::string& name) const {
+  auto kv = backend_.Get(Key(name_space, name));
+  if (kv.ok()) return kv;
+  if (kv.status().code() == Code::kNotFound) return NotFoundError(SubjectOf(name));
+  return InternalError(kv.status());
+}
+
+Status Storage::WriteError(const Status& status, const std::string& name) const {
+  if (status.code() == Code::kConflict) return StaleResourceVersionError(SubjectOf(name));
+  if (status.code() == Code::kNotFound) return NotFoundError(SubjectOf(name));
+  return InternalError(status);
+}
+
 Result<json::object> Storage::Create(const std::string& name_space, json::object object,
                                      const WriteOptions& options) {
   return Await<json::object>([&](Post post, ObjectDone done) {
@@ -172,11 +186,8 @@ void Storage::TryUpdate(std::shared_ptr<UpdateState> state) {
   if (state->attempt++ >= kUpdateAttempts) {
     return state->done(StaleResourceVersionError(SubjectOf(name)));
   }
-  auto kv = backend_.Get(Key(state->name_space, name));
-  if (!kv.ok()) {
-    if (kv.status().code() == Code::kNotFound) return state->done(NotFoundError(SubjectOf(name)));
-    return state->done(InternalError(kv.status()));
-  }
+  auto kv = Current(state->name_space, name);
+  if (!kv.ok()) return state->done(kv.status());
   auto old = Decode(*kv);
   if (!old.ok()) return state->done(old.status());
   auto next = state->mutation(*old);
@@ -195,11 +206,8 @@ void Storage::TryUpdate(std::shared_ptr<UpdateState> state) {
       Metadata(*object)["resourceVersion"] = meta::FormatResourceVersion(written->mod_revision);
       return state->done(std::move(*object));
     }
-    Code code = written.status().code();
-    if (code == Code::kConflict && !pinned) return TryUpdate(state);
-    if (code == Code::kConflict) return state->done(StaleResourceVersionError(SubjectOf(state->name)));
-    if (code == Code::kNotFound) return state->done(NotFoundError(SubjectOf(state->name)));
-    state->done(InternalError(written.status()));
+    if (written.status().code() == Code::kConflict && !pinned) return TryUpdate(state);
+    state->done(WriteError(written.status(), state->name));
   };
   if (plan->write == Plan::Write::kDelete) {
     backend_.DeleteAsync(kv->key, kv->mod_revision,
@@ -297,11 +305,8 @@ void Storage::TryDelete(std::shared_ptr<DeleteState> state) {
   if (state->attempt++ >= kUpdateAttempts) {
     return state->done(StaleResourceVersionError(SubjectOf(name)));
   }
-  auto kv = backend_.Get(Key(state->name_space, name));
-  if (!kv.ok()) {
-    if (kv.status().code() == Code::kNotFound) return state->done(NotFoundError(SubjectOf(name)));
-    return state->done(InternalError(kv.status()));
-  }
+  auto kv = Current(state->name_space, name);
+  if (!kv.ok()) return state->done(kv.status());
   auto plan = PlanDelete(*kv, state->options);
   if (!plan.ok()) {
     if (plan.status().code() == Code::kConflict && retry) return TryDelete(state);
@@ -317,11 +322,8 @@ void Storage::TryDelete(std::shared_ptr<DeleteState> state) {
       if (!marking) return state->done(std::move(*object));
       return state->done(Written(std::move(*object), *written));
     }
-    Code code = written.status().code();
-    if (code == Code::kConflict && retry) return TryDelete(state);
-    if (code == Code::kConflict) return state->done(StaleResourceVersionError(SubjectOf(state->name)));
-    if (code == Code::kNotFound) return state->done(NotFoundError(SubjectOf(state->name)));
-    state->done(InternalError(written.status()));
+    if (written.status().code() == Code::kConflict && retry) return TryDelete(state);
+    state->done(WriteError(written.status(), state->name));
   };
   if (marking) {
     backend_.UpdateAsync(kv->key, Encode(*object), kv->mod_revision, 0,
