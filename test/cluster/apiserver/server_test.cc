@@ -324,9 +324,8 @@ TEST_SUITE("apiserver/server") {
     CHECK(lost->status == 500);
     CHECK(ParseObject(lost->body).at("reason") == "InternalError");
     CHECK(Get("/twice")->body == "first");
-    CHECK(Resolve(router_->Dispatch(*std::make_unique<Request>(Request{
-                      .method = "GET", .path = "/twice", .user = {.authenticated = true}})))
-              .body == "first");
+    Request in_process{.method = "GET", .path = "/twice", .user = {.authenticated = true}};
+    CHECK(Resolve(router_->Dispatch(in_process)).body == "first");
   }
 
   TEST_CASE_FIXTURE(Fixture, "a client that sends nothing is timed out") {
