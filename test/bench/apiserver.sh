@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the API server benchmark against a throwaway `mini start --driver=native` cluster and
-# prints one table with the targets: GET p99 < 2 ms and create p99 < 10 ms at 64
-# clients, >= 10,000 GET/s, idle RSS < 64 MiB. Needs root (the native driver).
+# prints one table with the targets: GET p99 < 2 ms and create p99 < 10 ms at 64 clients,
+# >= 10,000 GET/s, idle RSS < 64 MiB. Needs root (the native driver).
 #   test/bench/apiserver.sh [build-dir] [seconds-per-phase]
 set -euo pipefail
 
@@ -63,9 +63,9 @@ table() {
   {
     target = "-"; met = "-"
     if ($1 == "create" && $2 == 64) { target = "p99 < 10 ms"; met = yn($6 < 10000) }
-    if ($1 == "get" && $2 == 64) {
-      target = "p99 < 2 ms, >= 10,000/s"; met = yn($6 < 2000) ", " yn($7 >= 10000)
-    }
+    # GET: the 64 clients in a closed loop show the throughput; sharing 10,000 GET/s they
+    # show the latency at that load (a saturated closed loop measures its own queue instead).
+    if ($1 == "get" && $2 == 64) { target = ">= 10,000/s"; met = yn($7 >= 10000) }
     if ($1 ~ /^get_at_/) { target = "p99 < 2 ms"; met = yn($6 < 2000) }
     printf "%s\t%s\t%.2f\t%.2f\t%.0f%s\t%s\t%s\t%s\t%s/%s/%s%%\n", $1, $2, $5 / 1000, $6 / 1000,
       $7, ($1 ~ /^watch/ ? "ev/s" : "/s"), target, met, $4, $8, $9, $10
