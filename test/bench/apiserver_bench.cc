@@ -31,8 +31,18 @@
 #include <thread>
 #include <vector>
 
+#include "test/bench/bench_client.h"
+
 namespace mini::cluster::apiserver::bench {
 namespace {
+
+using mini::bench::BusyCpu;
+using mini::bench::Client;
+using mini::bench::ClientPtr;
+using mini::bench::Connection;
+using mini::bench::Micros;
+using mini::bench::Percentile;
+using mini::bench::ProcessCpu;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -49,8 +59,6 @@ constexpr int kWatchEvents = 200;  // per latency phase: one write every kWatchG
 constexpr auto kWatchGap = std::chrono::milliseconds(5);
 
 struct Options {
-  std::string server = "https://127.0.0.1:8443";
-  std::string ca, cert, key;
   std::string name_space = "bench";
   std::vector<int> clients = {1, 16, 64};
   std::vector<int> list_clients = {1, 16, 64};
@@ -62,52 +70,11 @@ struct Options {
   int fill_count = 10000;
   int client_threads = 1;
   std::vector<std::string> phases = {"create", "get", "list", "watch"};
-  std::string host, port;  // from `server`
 
   bool Runs(std::string_view phase) const {
     return std::find(phases.begin(), phases.end(), phase) != phases.end();
   }
 };
-
-double Micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
-
-double Percentile(std::vector<double>& samples, double p) {
-  if (samples.empty()) {
-    return 0;
-  }
-  std::sort(samples.begin(), samples.end());
-  return samples[static_cast<size_t>(p * static_cast<double>(samples.size() - 1))];
-}
-
-double Ticks(double ticks) { return ticks / static_cast<double>(sysconf(_SC_CLK_TCK)); }
-
-// CPU seconds a process has used so far (utime + stime of /proc/PID/stat); 0 without one.
-double ProcessCpu(const std::string& pid) {
-  std::ifstream in("/proc/" + pid + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (stat.empty()) {
-    return 0;
-  }
-  // Fields from the third (the state) on, after the name, which may hold spaces.
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string skipped;
-  for (int field = 3; field < 14; ++field) {
-    fields >> skipped;
-  }
-  double utime = 0, stime = 0;
-  fields >> utime >> stime;
-  return Ticks(utime + stime);
-}
-
-// The machine's CPU seconds spent in processes so far, from the first line of /proc/stat.
-// Interrupts are left out: loopback traffic is processed there, on behalf of this benchmark.
-double BusyCpu() {
-  std::ifstream in("/proc/stat");
-  std::string cpu;
-  double user = 0, nice = 0, system = 0;
-  in >> cpu >> user >> nice >> system;
-  return Ticks(user + nice + system);
-}
 
 // Who used the CPU during a phase: on a shared machine, other processes can skew a row, and
 // the benchmark's own clients compete with the server for the same cores.
@@ -119,6 +86,7 @@ struct Cpu {
   }
   Cpu operator-(const Cpu& o) const { return {server - o.server, bench - o.bench, busy - o.busy}; }
 };
+
 
 std::string ConfigMap(const std::string& name, const Options& options) {
   json::object body{{"apiVersion", "v1"},
@@ -132,83 +100,18 @@ std::string Collection(const std::string& name_space) {
   return "/api/v1/namespaces/" + name_space + "/configmaps";
 }
 
-// One client: a kept-alive TLS connection, used by one thread at a time.
-class Client {
- public:
-  Client(const Options& options, ssl::context& tls) : options_(options), stream_(ioc_, tls) {}
-  /// A client whose asynchronous operations run on `ioc` (its blocking ones need no loop).
-  Client(const Options& options, ssl::context& tls, asio::io_context& ioc)
-      : options_(options), stream_(ioc, tls) {}
-
-  // Throws boost::system::system_error: the benchmark cannot run without its connections.
-  void Connect() {
-    tcp::resolver resolver(ioc_);
-    beast::get_lowest_layer(stream_).connect(resolver.resolve(options_.host, options_.port));
-    beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true));
-    stream_.set_verify_callback(ssl::host_name_verification(options_.host));
-    stream_.handshake(ssl::stream_base::client);
-  }
-
-  void Send(http::verb verb, const std::string& target, std::string body, error_code& ec) {
-    http::request<http::string_body> request{verb, target, 11};
-    request.set(http::field::host, options_.host);
-    request.set(http::field::user_agent, "mini-apiserver-bench");
-    request.set(http::field::accept, "application/json");
-    if (!body.empty()) {
-      request.set(http::field::content_type, "application/json");
-      request.body() = std::move(body);
-    }
-    request.prepare_payload();
-    http::write(stream_, request, ec);
-  }
-
-  // Returns the HTTP status, or 0 when the connection failed; the body is then response().
-  int Call(http::verb verb, const std::string& target, std::string body = {}) {
-    error_code ec;
-    Send(verb, target, std::move(body), ec);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(kMaxBody);
-    if (!ec) {
-      http::read(stream_, buffer_, parser, ec);
-    }
-    error_ = ec.message();
-    response_ = ec ? "" : std::move(parser.get().body());
-    return ec ? 0 : parser.get().result_int();
-  }
-
-  // What went wrong with the last call, which answered `status`.
-  std::string Failure(int status) const {
-    return status == 0 ? error_
-                       : "HTTP " + std::to_string(status) + ": " + response_.substr(0, 300);
-  }
-
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
-  beast::flat_buffer& buffer() { return buffer_; }
-  const std::string& response() const { return response_; }
-
- private:
-  const Options& options_;
-  asio::io_context ioc_;  // never run: for clients that do only blocking I/O
-  beast::ssl_stream<beast::tcp_stream> stream_;
-  beast::flat_buffer buffer_;
-  std::string error_;
-  std::string response_;
-};
-
-using ClientPtr = std::unique_ptr<Client>;
-
 struct Bench {
   Options options;
-  ssl::context tls{ssl::context::tls_client};
+  Connection connection;
   std::string run_id;  // keeps the names of a rerun against the same cluster unique
 
   ClientPtr Connect() {
-    auto client = std::make_unique<Client>(options, tls);
+    auto client = std::make_unique<Client>(connection);
     client->Connect();
     return client;
   }
   ClientPtr Connect(asio::io_context& ioc) {
-    auto client = std::make_unique<Client>(options, tls, ioc);
+    auto client = std::make_unique<Client>(connection, ioc);
     client->Connect();
     return client;
   }
@@ -736,34 +639,13 @@ bool RunAll(Bench& bench) {
   return requests && watches;
 }
 
-void SetUp(Bench& bench) {
-  Options& o = bench.options;
-  std::string_view server = o.server;
-  if (!server.starts_with("https://")) {
-    throw std::runtime_error("--server must be an https:// URL");
-  }
-  server.remove_prefix(8);
-  server = server.substr(0, server.find('/'));
-  size_t colon = server.rfind(':');
-  o.host = std::string(server.substr(0, colon));
-  o.port = colon == std::string_view::npos ? "443" : std::string(server.substr(colon + 1));
-  bench.tls.load_verify_file(o.ca);
-  bench.tls.use_certificate_chain_file(o.cert);
-  bench.tls.use_private_key_file(o.key, ssl::context::pem);
-  bench.tls.set_verify_mode(ssl::verify_peer);
-  bench.run_id = std::to_string(std::time(nullptr) % 1000000);
-}
-
 int Run(int argc, char** argv) {
   CLI::App app{"mini API server benchmark"};
   app.require_subcommand(1);
   app.fallthrough();  // the connection options may also follow the subcommand
   Bench bench;
   Options& o = bench.options;
-  app.add_option("--server", o.server, "API server URL");
-  app.add_option("--ca", o.ca, "CA file the server's certificate is checked against")->required();
-  app.add_option("--cert", o.cert, "Client certificate file")->required();
-  app.add_option("--key", o.key, "Client key file")->required();
+  bench.connection.AddOptions(app);
   app.add_option("--payload-bytes", o.payload_bytes, "Size of each ConfigMap's data");
   CLI::App* run = app.add_subcommand("run", "Run every phase and print one TSV line per phase");
   run->add_option("--namespace", o.name_space, "Prefix of the namespaces the phases use");
@@ -784,7 +666,8 @@ int Run(int argc, char** argv) {
   fill->add_option("--count", o.fill_count, "How many ConfigMaps it should hold");
   CLI11_PARSE(app, argc, argv);
   try {
-    SetUp(bench);
+    bench.connection.Prepare();
+    bench.run_id = std::to_string(std::time(nullptr) % 1000000);
     if (fill->parsed()) {
       Fill(bench, o.name_space, o.fill_count);
       return 0;

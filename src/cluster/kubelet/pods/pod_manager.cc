@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include "cluster/registry/printing.h"
 
@@ -38,20 +40,32 @@ Status PodManager::Start() {
   if (!informer_->WaitForSync(std::chrono::seconds(10))) {
     return Status(Code::kUnavailable, "the pods of this node could not be listed");
   }
+  for (int i = 0; i < std::max(1, options_.sync_threads); ++i) {
+    sync_threads_.emplace_back([this] { RunSyncs(); });
+  }
   thread_ = std::thread([this] { Loop(); });
   return Status::Ok();
 }
 
+PodManager::PodPtr& PodManager::Entry(const std::string& uid) {
+  PodPtr& entry = pods_[uid];
+  if (!entry) {
+    entry = std::make_shared<Pod>();
+    entry->grace = kDefaultGrace;  // until the pod is seen: an adopted one may be gone already
+    entry->worker = std::make_unique<PodWorker>(options_.services, uid);
+  }
+  return entry;
+}
+
 void PodManager::Adopt() {
+  std::lock_guard lock(mutex_);
   for (const std::string& id : options_.services.containers->List()) {
     auto state = options_.services.containers->State(id);
     if (!state.ok()) continue;
     const std::string uid = state->labels["io.kubernetes.pod.uid"];
     if (uid.empty()) continue;
-    auto& worker = workers_[uid];
-    if (!worker) worker = std::make_unique<PodWorker>(options_.services, uid);
-    worker->Adopt(state->labels["io.kubernetes.container.name"], id,
-                  std::atoi(state->labels["io.kubernetes.container.restartCount"].c_str()));
+    Entry(uid)->worker->Adopt(state->labels["io.kubernetes.container.name"], id,
+                              std::atoi(state->labels["io.kubernetes.container.restartCount"].c_str()));
   }
 }
 
@@ -62,7 +76,11 @@ void PodManager::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  work_.notify_all();
   if (thread_.joinable()) thread_.join();
+  for (std::thread& thread : sync_threads_) thread.join();
+  sync_threads_.clear();
+  syncs_.clear();
   if (informer_) informer_->Stop();
   // The node is going down: its containers go with it (the kill also cuts short the grace
   // periods of pods being deleted) and the pods start afresh with the node.
@@ -70,8 +88,8 @@ void PodManager::Stop() {
   for (const std::string& id : containers.List()) (void)containers.Stop(id, std::chrono::milliseconds(0));
   for (auto& pending : terminating_) pending.wait();
   terminating_.clear();
-  for (auto& [uid, worker] : workers_) (void)worker->Terminate(std::chrono::milliseconds(0));
-  workers_.clear();
+  for (auto& [uid, entry] : pods_) (void)entry->worker->Terminate(std::chrono::milliseconds(0));
+  pods_.clear();
   for (const std::string& id : containers.List()) (void)containers.Remove(id);
 }
 
@@ -86,46 +104,85 @@ void PodManager::Loop() {
   }
 }
 
-void PodManager::SyncAll() {
-  std::set<std::string> present;
-  for (const json::object& pod : informer_->Objects()) {
-    const std::string uid = StringAt(pod, "metadata.uid");
-    present.insert(uid);
-    grace_[uid] = std::chrono::seconds(IntAt(pod, "spec.terminationGracePeriodSeconds", kDefaultGrace.count()));
-    std::string phase = StringAt(pod, "status.phase");
-    auto& worker = workers_[uid];
-    if (!worker) worker = std::make_unique<PodWorker>(options_.services, uid);
-    // A finished pod never runs again, not even after the node restarts.
-    if (phase == "Succeeded" || phase == "Failed") continue;
-    json::object status = worker->Sync(pod);
-    if (reported_[uid] == status) continue;
+void PodManager::RunSyncs() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    work_.wait(lock, [this] { return stopping_ || !syncs_.empty(); });
+    if (stopping_) return;
+    std::function<void()> sync = std::move(syncs_.front());
+    syncs_.pop_front();
+    lock.unlock();
+    sync();
+    lock.lock();
+  }
+}
+
+void PodManager::SyncPod(const PodPtr& entry, const json::object& pod) {
+  json::object status = entry->worker->Sync(pod);
+  if (entry->reported != status) {
     json::object patch{{"status", status}};
     auto written = client_.Patch(client::resources::kPods, StringAt(pod, "metadata.namespace"),
                                  StringAt(pod, "metadata.name"), patch, "status");
     if (written.ok()) {
-      reported_[uid] = std::move(status);
+      entry->reported = std::move(status);
     } else if (written.status().code() != Code::kNotFound) {
       spdlog::warn("writing the status of pod {}: {}", StringAt(pod, "metadata.name"),
                    written.status().message());
     }
   }
-  // Pods that are gone: stop their containers in the background, each with its grace period.
-  for (auto it = workers_.begin(); it != workers_.end();) {
+  std::lock_guard lock(mutex_);
+  entry->syncing = false;
+  if (std::exchange(entry->again, false)) {
+    dirty_ = true;
+    wake_.notify_all();
+  }
+}
+
+void PodManager::SyncAll() {
+  std::set<std::string> present;
+  std::vector<json::object> pods = informer_->Objects();  // not under mutex_: the handlers take it
+  std::lock_guard lock(mutex_);
+  for (const json::object& pod : pods) {
+    const std::string uid = StringAt(pod, "metadata.uid");
+    present.insert(uid);
+    PodPtr& entry = Entry(uid);
+    entry->grace = std::chrono::seconds(
+        IntAt(pod, "spec.terminationGracePeriodSeconds", kDefaultGrace.count()));
+    // A finished pod never runs again, not even after the node restarts.
+    std::string phase = StringAt(pod, "status.phase");
+    if (phase == "Succeeded" || phase == "Failed") continue;
+    if (entry->syncing) {
+      entry->again = true;
+      continue;
+    }
+    entry->syncing = true;
+    syncs_.push_back([this, entry, pod] { SyncPod(entry, pod); });
+    work_.notify_one();
+  }
+  // Pods that are gone: once no sync of theirs runs, stop their containers in the background,
+  // each with its grace period.
+  for (auto it = pods_.begin(); it != pods_.end();) {
     if (present.contains(it->first)) {
       ++it;
       continue;
     }
-    auto grace = grace_.contains(it->first) ? grace_[it->first] : std::chrono::milliseconds(kDefaultGrace);
-    std::shared_ptr<PodWorker> worker(std::move(it->second));
+    if (it->second->syncing) {
+      it->second->again = true;
+      ++it;
+      continue;
+    }
+    std::shared_ptr<PodWorker> worker(std::move(it->second->worker));
+    auto grace = it->second->grace;
     terminating_.push_back(std::async(std::launch::async, [worker, grace] {
       if (Status done = worker->Terminate(grace); !done.ok()) {
         spdlog::warn("stopping a deleted pod's containers: {}", done.message());
       }
     }));
-    reported_.erase(it->first);
-    grace_.erase(it->first);
-    it = workers_.erase(it);
+    it = pods_.erase(it);
   }
+  std::erase_if(terminating_, [](std::future<void>& done) {
+    return done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  });
 }
 
 }  // namespace mini::cluster::kubelet::pods

@@ -1,12 +1,15 @@
 // The pods bound to this node: it watches them, keeps one PodWorker per pod, syncs every pod
-// each second (and soon after any change), writes their status when it changed, and tears
-// down what belongs to pods that are gone. At start it adopts the containers already running
+// each second (and soon after any change) on a pool of threads, one sync per pod at a time so
+// that a slow pod (an image pull, a container that takes long to start) holds up no other,
+// writes their status when it changed, and tears down what belongs to pods that are gone. At start it adopts the containers already running
 // (an agent restart); at Stop it stops every container, as a machine that shuts down does, so
 // the pods start afresh with the node.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -23,6 +26,7 @@ struct PodManagerOptions {
   std::string node_name;
   NodeServices services;
   std::chrono::milliseconds resync{1000};
+  int sync_threads = 8;  // pods synced at once: their time goes mostly to waiting on processes
 };
 
 class PodManager {
@@ -34,23 +38,38 @@ class PodManager {
   void Stop();
 
  private:
+  // One pod's worker and what was last reported of it. While `syncing`, only the sync in
+  // progress touches the worker and `reported`.
+  struct Pod {
+    std::unique_ptr<PodWorker> worker;
+    boost::json::object reported;
+    std::chrono::milliseconds grace{0};
+    bool syncing = false;
+    bool again = false;  // changed while syncing: look again when the sync ends
+  };
+  using PodPtr = std::shared_ptr<Pod>;
+
   void Loop();
   void SyncAll();
+  void SyncPod(const PodPtr& entry, const boost::json::object& pod);
+  void RunSyncs();
   void Adopt();
+  PodPtr& Entry(const std::string& uid);
 
   client::Client& client_;
   PodManagerOptions options_;
   std::unique_ptr<client::Informer> informer_;
-  std::map<std::string, std::unique_ptr<PodWorker>> workers_;  // by pod uid
-  std::map<std::string, boost::json::object> reported_;        // last status written
-  std::map<std::string, std::chrono::milliseconds> grace_;     // each pod's termination grace
   std::vector<std::future<void>> terminating_;
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable work_;
+  std::map<std::string, PodPtr> pods_;       // by uid; guarded by mutex_
+  std::deque<std::function<void()>> syncs_;  // waiting for a sync thread; guarded by mutex_
   bool stopping_ = false;
   bool dirty_ = false;
   std::thread thread_;
+  std::vector<std::thread> sync_threads_;
 };
 
 }  // namespace mini::cluster::kubelet::pods
