@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real pods on `mini start --driver=native`, driven by the real kubectl: scheduled onto the
 # node, run by crun from an image loaded with `mini image load`, with addresses on the pod
-# network, restart policies and the crash-loop back-off, image errors, deletion, and a
+# network, restart policies and the crash-loop back-off, image errors, volumes, deletion, and a
 # `mini delete` that leaves no container, mount or network namespace behind.
 #
 #   pods_test.sh MINI IMAGE_CACHE_DIR
@@ -122,6 +122,80 @@ for _ in $(seq 30); do
   sleep 0.5
 done
 [ "$reason" = "ErrImageNeverPull" ] || fail "missing image reason: '$reason', want ErrImageNeverPull"
+
+# Volumes: a ConfigMap whose new value reaches the running container, a Secret with items and
+# defaultMode, an emptyDir two containers share, a memory-backed emptyDir, the pod's labels
+# through the downward API; a missing ConfigMap holds the pod with the kubelet's words.
+k create configmap site --from-literal=greeting=hello --save-config
+k create secret generic vault --from-literal=user=admin --from-literal=pass=pw
+cat >"$WORK/volumes.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: vols, labels: {app: vols, tier: back}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: writer
+    image: $IMAGE
+    command: [sh, -c, 'echo shared-data > /shared/note; grep " /ram " /proc/mounts; sleep 3600']
+    volumeMounts:
+    - {name: shared, mountPath: /shared}
+    - {name: ram, mountPath: /ram}
+  - name: reader
+    image: $IMAGE
+    command:
+    - sh
+    - -c
+    - |
+      while true; do
+        echo "g=\$(cat /etc/site/greeting) n=\$(cat /shared/note) p=\$(cat /etc/vault/db/password) m=\$(stat -Lc %a /etc/vault/db/password) u=\$(ls /etc/vault) w=\$(touch /etc/site/x 2>/dev/null && echo yes || echo no) l=\$(tr '\n' ';' </etc/info/labels)"
+        sleep 1
+      done
+    volumeMounts:
+    - {name: shared, mountPath: /shared}
+    - {name: site, mountPath: /etc/site}
+    - {name: vault, mountPath: /etc/vault}
+    - {name: info, mountPath: /etc/info}
+  volumes:
+  - {name: shared, emptyDir: {}}
+  - {name: ram, emptyDir: {medium: Memory, sizeLimit: 16Mi}}
+  - {name: site, configMap: {name: site}}
+  - name: vault
+    secret: {secretName: vault, defaultMode: 0400, items: [{key: pass, path: db/password}]}
+  - name: info
+    downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}
+YAML
+k apply -f "$WORK/volumes.yaml"
+k wait --for=condition=Ready pod/vols --timeout=60s
+# wait_log POD CONTAINER TEXT: polls the container's last line until it contains TEXT (30 s).
+wait_log() {
+  for _ in $(seq 60); do
+    line=$(kubectl logs "$1" -c "$2" --tail=1 2>/dev/null)
+    case "$line" in *"$3"*) return 0 ;; esac
+    sleep 0.5
+  done
+  return 1
+}
+wait_log vols reader "g=" || fail "the volume reader printed nothing: '$line'"
+expect_contains "$line" 'g=hello n=shared-data p=pw m=400 u=db w=no l=app="vols";tier="back"' \
+  "ConfigMap, Secret, shared emptyDir and downward API volumes"
+k logs vols -c writer
+expect_contains "$OUT" "tmpfs /ram tmpfs" "a memory-backed emptyDir is a tmpfs"
+mount | grep -q "$MINI_HOME/machines/mini/data/pods/.*/volumes/ram" ||
+  fail "the memory-backed emptyDir is not mounted on the node"
+kubectl create configmap site --from-literal=greeting=bonjour --dry-run=client -o yaml >"$WORK/site.yaml"
+k apply -f "$WORK/site.yaml"
+wait_log vols reader "g=bonjour " || fail "the ConfigMap's new value did not reach the container: '$line'"
+k label pod vols tier=front --overwrite
+wait_log vols reader 'tier="front"' || fail "the new label did not reach the downward API volume: '$line'"
+k run unmounted --image=$IMAGE --restart=Never --overrides='{"spec":{"containers":[{"name":"unmounted","image":"'$IMAGE'","command":["true"],"volumeMounts":[{"name":"cfg","mountPath":"/cfg"}]}],"volumes":[{"name":"cfg","configMap":{"name":"absent"}}]}}'
+want='ContainerCreating: MountVolume.SetUp failed for volume "cfg" : configmap "absent" not found'
+for _ in $(seq 60); do
+  waiting=$(kubectl get pod unmounted -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}: {.status.containerStatuses[0].state.waiting.message}' 2>/dev/null)
+  [ "$waiting" = "$want" ] && break
+  sleep 0.5
+done
+[ "$waiting" = "$want" ] || fail "a pod missing its ConfigMap waits as '$waiting', want '$want'"
 
 # Deleting a pod stops its container.
 k delete pod web

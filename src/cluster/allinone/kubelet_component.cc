@@ -36,6 +36,8 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   options.node_name = options_.node_name;
   options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
                       data / "logs" / "pods", host_ip, env};
+  volume_api_ = kubelet::volumes::NewApiVolumeSource(*client_);
+  options.services.volume_api = volume_api_.get();
   pods_ = std::make_unique<kubelet::pods::PodManager>(*client_, options);
   MINI_RETURN_IF_ERROR(pods_->Start());
   apiserver_.node_logs().Attach(

@@ -39,6 +39,7 @@ class KubeletComponent final : public Component {
   std::unique_ptr<runtime::containers::ContainerManager> containers_;
   std::unique_ptr<kubelet::network::PodNetwork> network_;
   std::unique_ptr<kubelet::pods::ConfigSource> config_source_;  // read by the pods' workers
+  std::unique_ptr<kubelet::volumes::VolumeApi> volume_api_;      // claims and tokens for volumes
   std::unique_ptr<kubelet::pods::PodManager> pods_;
   kubelet::RuntimeState runtime_;
   std::unique_ptr<kubelet::NodeAgent> agent_;

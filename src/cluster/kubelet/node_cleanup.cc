@@ -5,6 +5,7 @@
 
 #include <system_error>
 
+#include "cluster/kubelet/volumes/empty_dir.h"
 #include "common/command.h"
 #include "common/files.h"
 
@@ -20,6 +21,10 @@ Status CleanupNode(const fs::path& data_dir) {
     (void)RunCommand({"crun", "--root", crun_root, "delete", "-f", id});
     // Detached, so a root still busy for a moment does not keep the directory.
     umount2((entry.path() / "bundle" / "rootfs").c_str(), MNT_DETACH);
+  }
+  // Memory-backed volumes, so the pods' directories can go with the node's data.
+  for (const auto& entry : fs::directory_iterator(data_dir / "pods", error)) {
+    MINI_RETURN_IF_ERROR(volumes::UnmountVolumes(entry.path()));
   }
   // Each address claim names the sandbox that holds it, and so its network namespace.
   for (const auto& entry : fs::directory_iterator(data_dir / "network" / "ips", error)) {

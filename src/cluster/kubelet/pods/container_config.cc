@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "cluster/kubelet/volumes/sub_path.h"
+#include "cluster/kubelet/volumes/volume_manager.h"
 #include "cluster/registry/core/quantity.h"
 #include "cluster/registry/printing.h"
 #include "cluster/runtime/containers/container_manager.h"
@@ -58,21 +60,6 @@ std::string Expand(const std::string& text, const std::map<std::string, std::str
   return out;
 }
 
-// The downward values a fieldRef can name.
-std::string FieldValue(const json::object& pod, const std::string& path, const Sandbox& sandbox) {
-  if (path == "status.podIP") return sandbox.ip;
-  if (path == "status.hostIP") return sandbox.host_ip;
-  if (path.starts_with("metadata.labels['") || path.starts_with("metadata.annotations['")) {
-    bool labels = path.starts_with("metadata.labels");
-    std::string key = path.substr(path.find("['") + 2);
-    key = key.substr(0, key.find("']"));
-    const json::object* map = ObjectAt(pod, labels ? "metadata.labels" : "metadata.annotations");
-    const json::value* value = map ? map->if_contains(key) : nullptr;
-    return value && value->is_string() ? std::string(value->get_string()) : "";
-  }
-  return StringAt(pod, path);
-}
-
 runtime::oci::Mount Bind(std::string destination, std::filesystem::path source, bool read_only) {
   std::vector<std::string> options = {"rbind", "rprivate"};
   if (read_only) options.push_back("ro");
@@ -105,11 +92,22 @@ runtime::oci::Resources ResourcesOf(const json::object& container) {
   return resources;
 }
 
-namespace {
+std::string DownwardFieldValue(const json::object& pod, const std::string& path,
+                               const Sandbox& sandbox) {
+  if (path == "status.podIP") return sandbox.ip;
+  if (path == "status.hostIP") return sandbox.host_ip;
+  if (path.starts_with("metadata.labels['") || path.starts_with("metadata.annotations['")) {
+    bool labels = path.starts_with("metadata.labels");
+    std::string key = path.substr(path.find("['") + 2);
+    key = key.substr(0, key.find("']"));
+    const json::object* map = ObjectAt(pod, labels ? "metadata.labels" : "metadata.annotations");
+    const json::value* value = map ? map->if_contains(key) : nullptr;
+    return value && value->is_string() ? std::string(value->get_string()) : "";
+  }
+  return StringAt(pod, path);
+}
 
-// A resourceFieldRef: the container's request or limit in units of the divisor, rounded up,
-// with the node's capacity standing in for an unset limit, as the kubelet reports it.
-Result<std::string> ResourceValue(const json::object& pod, const json::object& container,
+Result<std::string> ResourceFieldValue(const json::object& pod, const json::object& container,
                                   const json::object& ref, const EnvSources& sources) {
   const json::object* target = &container;
   if (std::string name = StringAt(ref, "containerName"); !name.empty()) {
@@ -158,6 +156,8 @@ Result<std::string> ResourceValue(const json::object& pod, const json::object& c
   registry::core::QuantityInt units = (amount + divisor - 1) / divisor;
   return std::to_string(static_cast<int64_t>(units));
 }
+
+namespace {
 
 // One key of a ConfigMap or Secret; an optional reference to what is missing yields nullopt.
 Result<std::optional<std::string>> KeyValue(const json::object& ref, ConfigSource::Kind kind,
@@ -233,9 +233,10 @@ Result<std::vector<std::string>> Environment(const json::object& pod, const json
       if (var.contains("value")) {
         set(name, Expand(StringAt(var, "value"), vars));
       } else if (const json::object* field = ObjectAt(var, "valueFrom.fieldRef")) {
-        set(name, FieldValue(pod, StringAt(*field, "fieldPath"), sandbox));
+        set(name, DownwardFieldValue(pod, StringAt(*field, "fieldPath"), sandbox));
       } else if (const json::object* resource = ObjectAt(var, "valueFrom.resourceFieldRef")) {
-        MINI_ASSIGN_OR_RETURN(std::string value, ResourceValue(pod, container, *resource, sources));
+        MINI_ASSIGN_OR_RETURN(std::string value,
+                              ResourceFieldValue(pod, container, *resource, sources));
         set(name, std::move(value));
       } else if (const json::object* ref = ObjectAt(var, "valueFrom.configMapKeyRef")) {
         MINI_ASSIGN_OR_RETURN(auto value,
@@ -328,9 +329,23 @@ Result<runtime::oci::ContainerConfig> ContainerConfigFor(const json::object& pod
         return Status(Code::kInvalidArgument, fmt::format("volume {:?} is not prepared", name));
       }
       std::string sub_path = StringAt(mount, "subPath");
-      if (!sub_path.empty()) source /= sub_path;
-      bool read_only = mount.contains("readOnly") && mount.at("readOnly").is_bool() &&
-                       mount.at("readOnly").get_bool();
+      if (std::string expr = StringAt(mount, "subPathExpr"); !expr.empty()) {
+        sub_path = Expand(expr, vars);
+      }
+      if (!sub_path.empty()) {
+        auto resolved = volumes::ResolveSubPath(source, sub_path);
+        if (!resolved.ok()) {
+          return Status(resolved.status().code(),
+                        fmt::format("failed to prepare subPath for volumeMount {:?} of container "
+                                    "{:?}: {}",
+                                    name, StringAt(container, "name"),
+                                    resolved.status().message()));
+        }
+        source = *resolved;
+      }
+      bool read_only = (mount.contains("readOnly") && mount.at("readOnly").is_bool() &&
+                        mount.at("readOnly").get_bool()) ||
+                       volumes::IsReadOnlyVolume(pod, name);
       config.mounts.push_back(Bind(StringAt(mount, "mountPath"), source, read_only));
     }
   }

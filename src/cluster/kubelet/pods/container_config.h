@@ -39,6 +39,16 @@ Result<std::vector<std::string>> Environment(const boost::json::object& pod,
                                              const boost::json::object& container,
                                              const Sandbox& sandbox, const EnvSources& sources);
 
+/// The value of a fieldRef's path (metadata.name, metadata.labels['key'], status.podIP...).
+std::string DownwardFieldValue(const boost::json::object& pod, const std::string& path,
+                               const Sandbox& sandbox);
+
+/// A resourceFieldRef: the request or limit of `container` (or of the one the reference names)
+/// in units of the divisor, rounded up, the node's capacity standing in for an unset limit.
+Result<std::string> ResourceFieldValue(const boost::json::object& pod,
+                                       const boost::json::object& container,
+                                       const boost::json::object& ref, const EnvSources& sources);
+
 /// The OCI configuration of `container` (an element of spec.containers or initContainers).
 /// Volume mounts name directories under sandbox.dir/volumes/<name>. kInvalidArgument for what
 /// cannot run (a volume mount naming no volume, a capability no kernel has).

@@ -9,6 +9,7 @@
 
 #include "cluster/api/meta/ids.h"
 #include "cluster/kubelet/pods/pod_status.h"
+#include "cluster/kubelet/volumes/empty_dir.h"
 #include "cluster/registry/printing.h"
 #include "cluster/runtime/image/pull_policy.h"
 #include "common/files.h"
@@ -72,22 +73,6 @@ Status PodWorker::EnsureSandbox(const json::object& pod) {
   MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "hostname", hostname + "\n"));
   auto resolv = ReadFile("/etc/resolv.conf");
   MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "resolv.conf", resolv.ok() ? *resolv : ""));
-  for (const json::value& item : Containers(pod, "volumes")) {
-    if (!item.is_object()) continue;
-    const json::object& volume = item.get_object();
-    fs::path dir = sandbox.dir / "volumes" / StringAt(volume, "name");
-    if (volume.contains("emptyDir")) {
-      MINI_RETURN_IF_ERROR(MakeDirs(dir, 0777));
-    } else if (const json::object* host = ObjectAt(volume, "hostPath")) {
-      std::error_code error;
-      if (!fs::is_symlink(dir, error)) fs::create_symlink(StringAt(*host, "path"), dir, error);
-      if (error) return Status(Code::kInternal, "hostPath volume: " + error.message());
-    } else {
-      return Status(Code::kUnimplemented,
-                    fmt::format("volume {:?}: only emptyDir and hostPath volumes are supported yet",
-                                StringAt(volume, "name")));
-    }
-  }
   start_time_ = mini::api::meta::Rfc3339Now();
   sandbox_ = std::move(sandbox);
   return Status::Ok();
@@ -210,6 +195,19 @@ json::object PodWorker::Sync(const json::object& pod) {
     return StatusOf(pod);
   }
   sandbox_error_.clear();
+  // Containers wait for their volumes, with the reason in their waiting state.
+  if (Status mounted = volumes_.Sync(pod, *sandbox_); !mounted.ok()) {
+    for (const char* list : {"initContainers", "containers"}) {
+      for (const json::value& spec : Containers(pod, list)) {
+        if (!spec.is_object()) continue;
+        Container& c = containers_[StringAt(spec.get_object(), "name")];
+        if (!c.id.empty()) continue;
+        c.waiting_reason = "ContainerCreating";
+        c.waiting_message = mounted.message();
+      }
+    }
+    return StatusOf(pod);
+  }
   bool initialized = true;
   for (const json::value& spec : Containers(pod, "initContainers")) {
     if (!spec.is_object() || !Step(pod, spec.get_object(), true)) {
@@ -234,6 +232,9 @@ Status PodWorker::Terminate(std::chrono::milliseconds grace) {
   }
   containers_.clear();
   if (Status down = node_.network->Teardown(uid_); !down.ok()) result = down;
+  if (Status unmounted = volumes::UnmountVolumes(node_.pods_dir / uid_); !unmounted.ok()) {
+    result = unmounted;
+  }
   std::error_code error;
   fs::remove_all(node_.pods_dir / uid_, error);
   sandbox_.reset();

@@ -13,6 +13,7 @@
 
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/pods/container_config.h"
+#include "cluster/kubelet/volumes/volume_manager.h"
 #include "cluster/runtime/containers/container_manager.h"
 #include "cluster/runtime/image/image_store.h"
 
@@ -27,6 +28,7 @@ struct NodeServices {
   std::filesystem::path logs_dir;  // <logs_dir>/<namespace>_<name>_<uid>/<container>/<n>.log
   std::string host_ip;
   EnvSources env;  // ConfigMaps, Secrets and node capacity for containers' environments
+  volumes::VolumeApi* volume_api = nullptr;  // claims and tokens for the pods' volumes
 };
 
 class PodWorker {
@@ -65,6 +67,7 @@ class PodWorker {
 
   NodeServices node_;
   std::string uid_;
+  volumes::VolumeManager volumes_{{node_.env, node_.volume_api}, node_.pods_dir / uid_};
   std::optional<Sandbox> sandbox_;
   std::string sandbox_error_;
   std::map<std::string, Container> containers_;
