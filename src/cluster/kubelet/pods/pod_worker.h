@@ -15,6 +15,7 @@
 #include "cluster/kubelet/pods/container_config.h"
 #include "cluster/runtime/containers/container_manager.h"
 #include "cluster/runtime/image/image_store.h"
+#include "cluster/runtime/image/pull_policy.h"
 
 namespace mini::cluster::kubelet::pods {
 
@@ -27,6 +28,8 @@ struct NodeServices {
   std::filesystem::path logs_dir;  // <logs_dir>/<namespace>_<name>_<uid>/<container>/<n>.log
   std::string host_ip;
   EnvSources env;  // ConfigMaps, Secrets and node capacity for containers' environments
+  /// Fetches images the store lacks; nullptr: pulls fail with ErrImagePull.
+  runtime::image::Puller* puller = nullptr;
 };
 
 class PodWorker {
