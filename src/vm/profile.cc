@@ -11,6 +11,30 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+json::array ToArray(const std::vector<std::string>& values) {
+  return json::array(values.begin(), values.end());
+}
+
+// An optional array of strings; kInvalidArgument naming `key` for anything else.
+Result<std::vector<std::string>> GetStrings(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) {
+    return out;
+  }
+  if (!v->is_array()) {
+    return Error(Code::kInvalidArgument, "\"{}\" is not an array", key);
+  }
+  for (const json::value& item : v->get_array()) {
+    if (!item.is_string()) {
+      return Error(Code::kInvalidArgument, "\"{}\" holds a value that is not a string", key);
+    }
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
 // Field names follow minikube's config.json so the file reads familiarly.
 json::value ToJson(const ClusterConfig& c) {
   return {{"Name", c.name},
@@ -25,6 +49,8 @@ json::value ToJson(const ClusterConfig& c) {
             {"CAFile", c.datastore_ca_file},
             {"CertFile", c.datastore_cert_file},
             {"KeyFile", c.datastore_key_file}}},
+          {"RegistryMirror", ToArray(c.registry_mirrors)},
+          {"InsecureRegistry", ToArray(c.insecure_registries)},
           {"Nodes", json::array{{{"Name", c.name},
                                  {"IP", c.node_ip},
                                  {"Port", c.apiserver_port},
@@ -59,6 +85,8 @@ Result<ClusterConfig> FromJson(const json::value& v) {
     MINI_ASSIGN_OR_RETURN(c.datastore_cert_file, GetString(ds, "CertFile"));
     MINI_ASSIGN_OR_RETURN(c.datastore_key_file, GetString(ds, "KeyFile"));
   }
+  MINI_ASSIGN_OR_RETURN(c.registry_mirrors, GetStrings(o, "RegistryMirror"));
+  MINI_ASSIGN_OR_RETURN(c.insecure_registries, GetStrings(o, "InsecureRegistry"));
   if (const auto* nodes = o.if_contains("Nodes"); nodes != nullptr && nodes->is_array() &&
                                                   !nodes->get_array().empty() &&
                                                   nodes->get_array()[0].is_object()) {

@@ -25,6 +25,10 @@ struct ClusterConfig {
   /// Datastore URL for the control plane (empty: the embedded store) and its TLS files.
   std::string datastore;
   std::string datastore_ca_file, datastore_cert_file, datastore_key_file;
+  /// Docker Hub mirrors the node pulls through ("https://mirror.example:5000"), in order.
+  std::vector<std::string> registry_mirrors;
+  /// Registries ("host" or "host:port") pulled from without TLS verification, or over HTTP.
+  std::vector<std::string> insecure_registries;
 };
 
 /// kInvalidArgument unless `name` can name a directory and a kubeconfig entry:

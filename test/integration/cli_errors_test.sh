@@ -17,6 +17,10 @@ expect_contains "$ERR" 'invalid memory "abc"' "--memory=abc"
 run "$MINI" start --cpus=0
 expect_code 14 "--cpus=0"
 expect_contains "$ERR" 'invalid cpus "0"' "--cpus=0"
+
+run "$MINI" start --registry-mirror=mirror.example
+expect_code 14 "--registry-mirror without a scheme"
+expect_contains "$ERR" 'invalid --registry-mirror "mirror.example"' "--registry-mirror"
 [ ! -e "$MINI_HOME/profiles" ] || fail "a rejected start left a profile behind"
 
 run "$MINI" status -p nope

@@ -14,6 +14,8 @@ TEST_SUITE("vm/profile") {
     ClusterConfig c{"t1", "native", 4, 8192, 30000, 9443, "v1.32.4", "10.0.0.5"};
     c.datastore = "etcds://10.0.0.9:2379";
     c.datastore_ca_file = "/etc/etcd/ca.crt";
+    c.registry_mirrors = {"https://mirror-a.example", "http://10.0.0.2:5000"};
+    c.insecure_registries = {"10.0.0.2:5000"};
     REQUIRE(SaveProfile(home, c).ok());
     auto loaded = LoadProfile(home, "t1");
     REQUIRE(loaded.ok());
@@ -26,6 +28,8 @@ TEST_SUITE("vm/profile") {
     CHECK(loaded->datastore == "etcds://10.0.0.9:2379");
     CHECK(loaded->datastore_ca_file == "/etc/etcd/ca.crt");
     CHECK(loaded->datastore_key_file.empty());
+    CHECK(loaded->registry_mirrors == c.registry_mirrors);
+    CHECK(loaded->insecure_registries == c.insecure_registries);
     CHECK(ListProfiles(home) == std::vector<std::string>{"t1"});
   }
 

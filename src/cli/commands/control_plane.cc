@@ -25,6 +25,12 @@ void SetUpControlPlane(CLI::App& app, Globals& globals) {
   cmd->add_option("--datastore-cafile", o->datastore_ca_file, "CA of the etcd datastore");
   cmd->add_option("--datastore-certfile", o->datastore_cert_file, "Client certificate for etcd");
   cmd->add_option("--datastore-keyfile", o->datastore_key_file, "Client key for etcd");
+  cmd->add_option("--registry-mirror", o->registry_mirrors,
+                  "Docker Hub mirror URL the kubelet tries first (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--insecure-registry", o->insecure_registries,
+                  "Registry host[:port] pulled from without TLS verification (repeatable)")
+      ->allow_extra_args(false);
   cmd->callback([o, &globals] {
     // Its output is the profile's log, so it says what it does without being asked to.
     if (globals.verbosity == 0) {

@@ -10,7 +10,20 @@ struct StartOptions {
   bool keep_context = false;
   std::string wait_timeout = "6m";
   std::string datastore, datastore_ca_file, datastore_cert_file, datastore_key_file;
+  std::vector<std::string> registry_mirrors, insecure_registries;
 };
+
+// Mirrors are base URLs: a bare host would leave the scheme to guess.
+Status CheckMirrors(const std::vector<std::string>& mirrors) {
+  for (const std::string& mirror : mirrors) {
+    if (!mirror.starts_with("https://") && !mirror.starts_with("http://")) {
+      return Error(Code::kInvalidArgument, "invalid --registry-mirror \"{}\"", mirror)
+          .WithAdvice("give a URL such as https://mirror.example:5000")
+          .WithReason("MK_USAGE");
+    }
+  }
+  return Status::Ok();
+}
 
 // Flag, else `mini config` default, else built-in default.
 std::string Pick(const std::string& flag, const vm::Settings& settings, const char* key,
@@ -60,6 +73,9 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
     // Absolute, because the control plane does not run where this command does.
     *out = in->empty() ? "" : std::filesystem::absolute(*in).string();
   }
+  MINI_RETURN_IF_ERROR(CheckMirrors(o.registry_mirrors));
+  r.config.registry_mirrors = o.registry_mirrors;
+  r.config.insecure_registries = o.insecure_registries;
   MINI_ASSIGN_OR_RETURN(r.wait_timeout, ParseDuration(o.wait_timeout));
   return r;
 }
@@ -89,6 +105,13 @@ void SetUpStart(CLI::App& app, Globals& globals) {
   cmd->add_option("--datastore-cafile", o->datastore_ca_file, "CA of an etcds:// datastore");
   cmd->add_option("--datastore-certfile", o->datastore_cert_file, "Client certificate for etcd");
   cmd->add_option("--datastore-keyfile", o->datastore_key_file, "Client key for etcd");
+  cmd->add_option("--registry-mirror", o->registry_mirrors,
+                  "Docker Hub mirror URL tried before Docker Hub (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--insecure-registry", o->insecure_registries,
+                  "Registry host[:port] pulled from without TLS verification, or over plain "
+                  "HTTP (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--wait-timeout", o->wait_timeout,
                   "How long to wait for the cluster to be ready (e.g. 90s, 6m)");
   cmd->callback([o, &globals] { globals.status = RunStart(*o, globals); });

@@ -8,6 +8,7 @@
 #include <functional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 namespace mini::cluster {
 
@@ -32,6 +33,10 @@ struct ControlPlaneOptions {
   std::filesystem::path datastore_key_file;
   /// How often history older than one interval is compacted away.
   std::chrono::milliseconds compaction_interval{std::chrono::minutes(5)};
+  /// Registry mirrors ("https://mirror.example") the kubelet tries before Docker Hub.
+  std::vector<std::string> registry_mirrors;
+  /// Registries ("host" or "host:port") pulled from without TLS verification, or over HTTP.
+  std::vector<std::string> insecure_registries;
 };
 
 /// Runs until SIGTERM or SIGINT, then shuts down gracefully. Returns the process exit code:

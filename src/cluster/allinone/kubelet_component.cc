@@ -6,6 +6,7 @@
 #include "cluster/kubelet/machine_info.h"
 #include "cluster/kubelet/pods/log_source.h"
 #include "cluster/runtime/oci/cgroups.h"
+#include "cluster/runtime/registry/registry_puller.h"
 #include "common/command.h"
 #include "common/process.h"
 #include "common/version.h"
@@ -34,8 +35,16 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   }
   kubelet::pods::PodManagerOptions options;
   options.node_name = options_.node_name;
+  runtime::registry::RegistryOptions registries;
+  if (!options_.registry_mirrors.empty()) {
+    registries.mirrors[runtime::image::kDefaultDomain] = options_.registry_mirrors;
+  }
+  registries.insecure.insert(options_.insecure_registries.begin(),
+                             options_.insecure_registries.end());
+  puller_ = runtime::registry::NewRegistryPuller(std::move(registries));
   options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
                       data / "logs" / "pods", host_ip, env};
+  options.services.puller = puller_.get();
   volume_api_ = kubelet::volumes::NewApiVolumeSource(*client_);
   options.services.volume_api = volume_api_.get();
   pods_ = std::make_unique<kubelet::pods::PodManager>(*client_, options);
@@ -89,6 +98,7 @@ void KubeletComponent::Stop() {
   }
   network_.reset();
   containers_.reset();
+  puller_.reset();
   images_.reset();
   client_.reset();
 }

@@ -15,6 +15,7 @@
 #include "cluster/kubelet/pods/pod_manager.h"
 #include "cluster/runtime/containers/container_manager.h"
 #include "cluster/runtime/image/image_store.h"
+#include "cluster/runtime/image/pull_policy.h"
 
 namespace mini::cluster {
 
@@ -36,6 +37,7 @@ class KubeletComponent final : public Component {
 
   std::unique_ptr<client::Client> client_;
   std::unique_ptr<runtime::image::ImageStore> images_;
+  runtime::image::PullerPtr puller_;
   std::unique_ptr<runtime::containers::ContainerManager> containers_;
   std::unique_ptr<kubelet::network::PodNetwork> network_;
   std::unique_ptr<kubelet::pods::ConfigSource> config_source_;  // read by the pods' workers

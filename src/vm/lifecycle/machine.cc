@@ -64,6 +64,12 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
       m.spec.control_plane_flags.push_back(flag + *value);
     }
   }
+  for (const std::string& mirror : config.registry_mirrors) {
+    m.spec.control_plane_flags.push_back("--registry-mirror=" + mirror);
+  }
+  for (const std::string& registry : config.insecure_registries) {
+    m.spec.control_plane_flags.push_back("--insecure-registry=" + registry);
+  }
   return m;
 }
 

@@ -8,7 +8,9 @@ namespace mini::vm {
 
 namespace {
 // An existing profile keeps its configuration: another driver is refused, and a size or port
-// that cannot change on an existing machine is reported rather than silently ignored.
+// that cannot change on an existing machine is reported rather than silently ignored. Registry
+// mirrors and insecure registries given again replace the kept ones: they only take effect
+// when the control plane starts, so nothing on the machine has to change.
 Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& request) {
   const ClusterConfig& wanted = request.config;
   if (!ProfileExists(ctx.home, wanted.name)) {
@@ -39,6 +41,12 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
                       "delete -p {}\" first to change it.",
                       flag, kept, wanted.name));
     }
+  }
+  if (!wanted.registry_mirrors.empty()) {
+    existing.registry_mirrors = wanted.registry_mirrors;
+  }
+  if (!wanted.insecure_registries.empty()) {
+    existing.insecure_registries = wanted.insecure_registries;
   }
   return existing;
 }

@@ -9,6 +9,7 @@
 
 #include "cluster/api/meta/ids.h"
 #include "cluster/kubelet/pods/pod_status.h"
+#include "cluster/kubelet/pods/pull_secrets.h"
 #include "cluster/kubelet/volumes/empty_dir.h"
 #include "cluster/registry/printing.h"
 #include "cluster/runtime/image/pull_policy.h"
@@ -91,7 +92,8 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
   std::string policy_text = StringAt(spec, "imagePullPolicy");
   auto parsed = runtime::image::ParsePullPolicy(policy_text);
   auto policy = parsed.ok() ? *parsed : runtime::image::DefaultPullPolicy(image);
-  auto record = runtime::image::EnsureImage(*node_.images, nullptr, image, policy);
+  auto record = runtime::image::EnsureImage(*node_.images, node_.puller, image, policy,
+                                            PullCredentialsFor(pod, node_.env.config));
   auto now = std::chrono::steady_clock::now();
   if (!record.ok()) {
     c.waiting_reason = record.status().reason().empty() ? "ErrImagePull" : record.status().reason();

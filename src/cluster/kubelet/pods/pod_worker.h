@@ -16,6 +16,7 @@
 #include "cluster/kubelet/volumes/volume_manager.h"
 #include "cluster/runtime/containers/container_manager.h"
 #include "cluster/runtime/image/image_store.h"
+#include "cluster/runtime/image/pull_policy.h"
 
 namespace mini::cluster::kubelet::pods {
 
@@ -28,6 +29,8 @@ struct NodeServices {
   std::filesystem::path logs_dir;  // <logs_dir>/<namespace>_<name>_<uid>/<container>/<n>.log
   std::string host_ip;
   EnvSources env;  // ConfigMaps, Secrets and node capacity for containers' environments
+  /// Fetches images the store lacks; nullptr: pulls fail with ErrImagePull.
+  runtime::image::Puller* puller = nullptr;
   volumes::VolumeApi* volume_api = nullptr;  // claims and tokens for the pods' volumes
 };
 

@@ -238,9 +238,13 @@ Result<Descriptor> SelectPlatform(const ImageIndex& index, std::string_view what
     candidates.push_back(&d);
   }
   std::string arch = HostArchitecture();
-  for (const Descriptor* d : candidates) {
-    if (d->os == "linux" && d->architecture == arch) {
-      return *d;
+  // A variant-less entry is the baseline every machine of the architecture runs; a variant
+  // (amd64 "v3") may need instructions this one lacks, so it is only the second choice.
+  for (bool any_variant : {false, true}) {
+    for (const Descriptor* d : candidates) {
+      if (d->os == "linux" && d->architecture == arch && (any_variant || d->variant.empty())) {
+        return *d;
+      }
     }
   }
   if (candidates.size() == 1 && candidates[0]->os.empty()) {

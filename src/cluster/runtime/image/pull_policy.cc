@@ -6,18 +6,19 @@ namespace {
 constexpr char kLoadAdvice[] =
     "load it with \"mini image load FILE.tar\" and set imagePullPolicy to IfNotPresent or Never";
 
-Result<ImageRecord> Pull(ImageStore& store, Puller* puller, const Reference& ref) {
+Result<ImageRecord> Pull(ImageStore& store, Puller* puller, const Reference& ref,
+                         const PullCredentials& credentials) {
   if (puller == nullptr) {
     return Error(Code::kUnavailable,
-                 "image \"{}\" is not in the node's store and mini cannot "
-                 "pull from registries yet",
+                 "image \"{}\" is not in the node's store and this node has no "
+                 "registry client",
                  ref.String())
         .WithAdvice(kLoadAdvice)
         .WithReason("ErrImagePull");
   }
-  auto pulled = puller->Pull(ref, store);
+  auto pulled = puller->Pull(ref, store, credentials);
   if (!pulled.ok()) {
-    Status s = pulled.status().WithContext("pulling image \"{}\"", ref.String());
+    Status s = pulled.status().WithContext("failed to pull image \"{}\"", ref.String());
     return Status(Code::kUnavailable, s.message()).WithReason("ErrImagePull");
   }
   return pulled;
@@ -45,13 +46,13 @@ PullPolicy DefaultPullPolicy(std::string_view image) {
 }
 
 Result<ImageRecord> EnsureImage(ImageStore& store, Puller* puller, std::string_view image,
-                                PullPolicy policy) {
+                                PullPolicy policy, const PullCredentials& credentials) {
   auto ref = ParseReference(image);
   if (!ref.ok()) {
     return ref.status().WithReason("InvalidImageName");
   }
   if (policy == PullPolicy::kAlways) {
-    return Pull(store, puller, *ref);
+    return Pull(store, puller, *ref, credentials);
   }
   auto present = store.Get(ref->String());
   if (present.ok() || present.status().code() != Code::kNotFound) {
@@ -63,7 +64,7 @@ Result<ImageRecord> EnsureImage(ImageStore& store, Puller* puller, std::string_v
         .WithAdvice("load it with \"mini image load FILE.tar\"")
         .WithReason("ErrImageNeverPull");
   }
-  return Pull(store, puller, *ref);
+  return Pull(store, puller, *ref, credentials);
 }
 
 }  // namespace mini::cluster::runtime::image

@@ -12,7 +12,8 @@ namespace {
 class FakePuller : public Puller {
  public:
   explicit FakePuller(std::filesystem::path archive) : archive_(std::move(archive)) {}
-  Result<ImageRecord> Pull(const Reference& ref, ImageStore& store) override {
+  Result<ImageRecord> Pull(const Reference& ref, ImageStore& store,
+                           const PullCredentials&) override {
     pulls.push_back(ref.String());
     if (fail) {
       return Error(Code::kUnavailable, "registry unreachable");
