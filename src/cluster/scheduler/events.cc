@@ -6,43 +6,10 @@
 
 #include "cluster/api/meta/ids.h"
 #include "cluster/registry/printing.h"
-#include "cluster/scheduler/pods.h"
 
 namespace mini::cluster::scheduler {
 namespace json = boost::json;
 using registry::StringAt;
-
-json::object MakeEvent(const json::object& pod, const EventSpec& spec, std::string_view instance,
-                       std::chrono::system_clock::time_point now) {
-  std::string name_space = StringAt(pod, "metadata.namespace");
-  std::string name = StringAt(pod, "metadata.name");
-  // Unique per event as client-go names them: the object's name and the time in hex.
-  auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch());
-  std::string time = api::meta::Rfc3339(now);
-  return json::object{
-      {"apiVersion", "v1"},
-      {"kind", "Event"},
-      {"metadata",
-       {{"name", fmt::format("{}.{:x}", name, nanos.count())}, {"namespace", name_space}}},
-      {"involvedObject",
-       {{"apiVersion", "v1"},
-        {"kind", "Pod"},
-        {"namespace", name_space},
-        {"name", name},
-        {"uid", StringAt(pod, "metadata.uid")},
-        {"resourceVersion", StringAt(pod, "metadata.resourceVersion")}}},
-      {"type", spec.type},
-      {"reason", spec.reason},
-      {"action", spec.action},
-      {"message", spec.message},
-      {"source", {{"component", kSchedulerName}}},
-      {"reportingComponent", kSchedulerName},
-      {"reportingInstance", instance},
-      {"eventTime", api::meta::Rfc3339Micro(now)},
-      {"firstTimestamp", time},
-      {"lastTimestamp", time},
-      {"count", 1}};
-}
 
 json::object MakeBinding(const json::object& pod, std::string_view node) {
   json::object metadata{{"name", StringAt(pod, "metadata.name")},

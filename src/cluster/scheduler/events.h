@@ -1,5 +1,5 @@
-// The API objects the scheduler writes besides the binding: its core/v1 Events (Scheduled,
-// FailedScheduling) and the PodScheduled condition, shaped as kube-scheduler's.
+// The API objects the scheduler writes for a decision: the Binding, and the PodScheduled
+// condition of a pod that fits nowhere, shaped as kube-scheduler's.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -9,18 +9,6 @@
 #include <string_view>
 
 namespace mini::cluster::scheduler {
-
-struct EventSpec {
-  std::string_view type;    // "Normal" or "Warning"
-  std::string_view reason;  // "Scheduled"
-  std::string_view action;  // "Binding"
-  std::string message;
-};
-
-/// An Event about `pod` from "default-scheduler", reported by `instance`
-/// ("default-scheduler-<host>"), at `now`.
-boost::json::object MakeEvent(const boost::json::object& pod, const EventSpec& spec,
-                              std::string_view instance, std::chrono::system_clock::time_point now);
 
 /// The Binding that assigns `pod` to `node`.
 boost::json::object MakeBinding(const boost::json::object& pod, std::string_view node);

@@ -17,6 +17,7 @@ using registry::StringAt;
 Scheduler::Scheduler(std::shared_ptr<client::Transport> transport, SchedulerOptions options)
     : options_(std::move(options)),
       client_(std::move(transport)),
+      events_(client_, {std::string(kSchedulerName), "", options_.instance}),
       queue_(options_.queue),
       filters_(plugins::DefaultFilters()),
       scorers_(plugins::DefaultScorers()) {}
@@ -104,17 +105,14 @@ bool Scheduler::Bind(const json::object& pod, const std::string& node) {
     assumed_.erase(key);
     return false;
   }
-  RecordEvent(MakeEvent(
-      pod,
-      {"Normal", "Scheduled", "Binding", fmt::format("Successfully assigned {} to {}", key, node)},
-      options_.instance, std::chrono::system_clock::now()));
+  RecordEvent(pod, {"Normal", "Scheduled",
+                    fmt::format("Successfully assigned {} to {}", key, node), "Binding"});
   return true;
 }
 
 void Scheduler::ReportUnschedulable(const json::object& pod, const std::string& message) {
   auto now = std::chrono::system_clock::now();
-  RecordEvent(MakeEvent(pod, {"Warning", "FailedScheduling", "Scheduling", message},
-                        options_.instance, now));
+  RecordEvent(pod, {"Warning", "FailedScheduling", message, "Scheduling"});
   if (std::optional<json::object> patch = UnschedulablePatch(pod, message, now)) {
     auto patched = client_.Patch(client::resources::kPods, StringAt(pod, "metadata.namespace"),
                                  StringAt(pod, "metadata.name"), *patch, "status");
@@ -125,14 +123,8 @@ void Scheduler::ReportUnschedulable(const json::object& pod, const std::string& 
   }
 }
 
-void Scheduler::RecordEvent(const json::object& event) {
-  auto created =
-      client_.Create(client::resources::kEvents, StringAt(event, "metadata.namespace"), event);
-  if (!created.ok()) {
-    // Events are best effort, as client-go's recorder treats them.
-    spdlog::warn("scheduler: recording event {}: {}", StringAt(event, "reason"),
-                 created.status().message());
-  }
+void Scheduler::RecordEvent(const json::object& pod, client::EventRecord event) {
+  events_.Record(client::ObjectReference::To(pod, "v1", "Pod"), std::move(event));
 }
 
 std::vector<NodeInfo> Scheduler::Snapshot() const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cluster/client/client.h"
+#include "cluster/client/event_recorder.h"
 #include "cluster/client/informer.h"
 #include "cluster/scheduler/framework.h"
 #include "cluster/scheduler/queue.h"
@@ -46,7 +47,7 @@ class Scheduler {
   bool Bind(const boost::json::object& pod, const std::string& node);
   void ReportUnschedulable(const boost::json::object& pod, const std::string& message);
   std::vector<NodeInfo> Snapshot() const;
-  void RecordEvent(const boost::json::object& event);
+  void RecordEvent(const boost::json::object& pod, client::EventRecord event);
 
   void OnPodAdd(const boost::json::object& pod);
   void OnPodUpdate(const boost::json::object& old, const boost::json::object& now);
@@ -55,6 +56,7 @@ class Scheduler {
 
   const SchedulerOptions options_;
   client::Client client_;
+  client::EventRecorder events_;
   SchedulingQueue queue_;
   const std::vector<FilterPluginPtr> filters_;
   const std::vector<ScorePluginPtr> scorers_;
