@@ -1,7 +1,5 @@
 #include "cluster/scheduler/events.h"
 
-#include <fmt/format.h>
-
 #include <boost/json.hpp>
 
 #include "cluster/api/meta/ids.h"
