@@ -15,6 +15,7 @@
 
 #include "cluster/allinone/apiserver_component.h"
 #include "cluster/allinone/component_runner.h"
+#include "cluster/allinone/controllers_component.h"
 #include "cluster/allinone/kubelet_component.h"
 #include "cluster/allinone/scheduler_component.h"
 #include "cluster/allinone/store_component.h"
@@ -85,9 +86,10 @@ int Run(const ControlPlaneOptions& given, const RunHooks& hooks) {
   api.health_checks().Add("etcd", apiserver::Probe::kReadiness, [&store] { return store.Check(); });
   runner.Add(std::move(datastore));
   runner.Add(std::move(apiserver));
+  // One CA signs the serving certificate and the clients': it is what pods must trust.
+  runner.Add(std::make_unique<ControllersComponent>(api, options.client_ca_file));
   runner.Add(std::make_unique<SchedulerComponent>(api));
   runner.Add(std::make_unique<KubeletComponent>(options, api));
-  // Later: the controllers.
   if (Status started = runner.StartAll(); !started.ok()) {
     return Fail(started);
   }

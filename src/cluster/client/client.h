@@ -32,6 +32,8 @@ inline const Resource kPods{"", "v1", "pods"};
 inline const Resource kNodes{"", "v1", "nodes"};
 inline const Resource kEvents{"", "v1", "events"};
 inline const Resource kNamespaces{"", "v1", "namespaces"};
+inline const Resource kServiceAccounts{"", "v1", "serviceaccounts"};
+inline const Resource kConfigMaps{"", "v1", "configmaps"};
 inline const Resource kLeases{"coordination.k8s.io", "v1", "leases"};
 }  // namespace resources
 
