@@ -1,4 +1,5 @@
 #include "cluster/registry/core/pod.h"
+#include "cluster/registry/core/service_account_volume.h"
 
 #include <fmt/format.h>
 
@@ -110,6 +111,7 @@ class PodStrategy : public Strategy {
   void PrepareForCreate(json::object& object) const override {
     Strategy::PrepareForCreate(object);
     object["status"] = json::object{{"phase", "Pending"}};
+    AddServiceAccountVolume(EnsureObject(object, "spec"));
   }
 
   void Default(json::object& object) const override {
