@@ -40,6 +40,9 @@ class PodManager {
 
   client::Client& client_;
   PodManagerOptions options_;
+  // Made here unless the options bring them; they outlive every worker.
+  std::unique_ptr<prober::ActionRunner> actions_;
+  std::unique_ptr<prober::Prober> prober_;
   std::unique_ptr<client::Informer> informer_;
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;  // by pod uid
   std::map<std::string, boost::json::object> reported_;        // last status written
