@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Real pods on `mini start --driver=native`, driven by the real kubectl: scheduled onto the
 # node, run by crun from an image loaded with `mini image load`, with addresses on the pod
-# network, restart policies and the crash-loop back-off, image errors, volumes, deletion, and a
-# `mini delete` that leaves no container, mount or network namespace behind.
+# network, restart policies and the crash-loop back-off, probes, lifecycle hooks, termination
+# messages, image errors, volumes, deletion, and a `mini delete` that leaves no container,
+# mount or network namespace behind.
 #
 #   pods_test.sh MINI IMAGE_CACHE_DIR
 source "$(dirname "$0")/lib.sh"
@@ -113,6 +114,147 @@ k get pod crash -o jsonpath='{.status.containerStatuses[0].lastState.terminated.
 [ "$OUT" = "3" ] || fail "last state exit code: $OUT, want 3"
 k get pod crash
 expect_contains "$OUT" "CrashLoopBackOff" "get pods shows the back-off"
+
+# Probes and hooks. A readiness probe over HTTP on a named port makes the pod Ready; the
+# postStart hook's file is served too. An exec readiness probe holds a pod at 0/1 while its
+# file is missing. A failing liveness probe gets the container killed and restarted.
+cat >"$WORK/probes.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: web
+    image: $IMAGE
+    command: [sh, -c, 'mkdir -p /www && echo ok >/www/index.html && exec httpd -f -p 8081 -h /www']
+    ports: [{name: http, containerPort: 8081}]
+    readinessProbe: {httpGet: {path: /index.html, port: http}, periodSeconds: 1}
+    livenessProbe: {tcpSocket: {port: 8081}, periodSeconds: 1}
+    lifecycle:
+      postStart: {exec: {command: [sh, -c, 'mkdir -p /www && echo hooked >/www/hook.txt']}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: later}
+spec:
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sh, -c, 'sleep 8; touch /tmp/ready; exec sleep 3600']
+    readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: slowstart}
+spec:
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sh, -c, 'sleep 5; touch /tmp/up; exec sleep 3600']
+    startupProbe: {exec: {command: [cat, /tmp/up]}, periodSeconds: 1, failureThreshold: 30}
+    livenessProbe: {exec: {command: [cat, /tmp/up]}, periodSeconds: 1, failureThreshold: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: unhealthy}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sh, -c, 'touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 3600']
+    livenessProbe: {exec: {command: [cat, /tmp/alive]}, periodSeconds: 1, failureThreshold: 2}
+YAML
+k apply -f "$WORK/probes.yaml"
+k wait --for=jsonpath='{.status.phase}'=Running pod/later pod/slowstart --timeout=60s
+k get pod later --no-headers
+case "$OUT" in *" 0/1 "*Running*) ;; *) fail "a failing readiness probe: want 0/1 Running: $OUT" ;; esac
+k get pod later -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
+[ "$OUT" = "False" ] || fail "Ready while the readiness probe fails: '$OUT'"
+k get pod slowstart -o jsonpath='{.status.containerStatuses[0].started}'
+[ "$OUT" = "false" ] || fail "started before the startup probe succeeded: '$OUT'"
+k wait --for=condition=Ready pod/later --timeout=60s
+# The liveness probe would have killed it, had the startup probe not held it back.
+k wait --for=condition=Ready pod/slowstart --timeout=60s
+k get pod slowstart -o jsonpath='{.status.containerStatuses[0].started} {.status.containerStatuses[0].restartCount}'
+[ "$OUT" = "true 0" ] || fail "after the startup probe: started and restarts '$OUT', want 'true 0'"
+k wait --for=condition=Ready pod/probed --timeout=60s
+k get pod probed -o jsonpath='{.status.containerStatuses[0].ready} {.status.containerStatuses[0].started} {.status.containerStatuses[0].restartCount}'
+[ "$OUT" = "true true 0" ] || fail "the probed container's ready, started, restarts: '$OUT'"
+k get pod probed -o jsonpath='{.status.podIP}'
+hook=$(timeout 5 bash -c "exec 3<>/dev/tcp/$OUT/8081; printf 'GET /hook.txt HTTP/1.0\r\n\r\n' >&3; cat <&3")
+expect_contains "$hook" "hooked" "the postStart hook's file"
+for _ in $(seq 60); do
+  restarts=$(kubectl get pod unhealthy -o jsonpath='{.status.containerStatuses[0].restartCount}' 2>/dev/null)
+  [ "${restarts:-0}" -ge 1 ] && break
+  sleep 0.5
+done
+[ "${restarts:-0}" -ge 1 ] || fail "a failing liveness probe did not restart the container"
+k get pod unhealthy -o jsonpath='{.status.containerStatuses[0].lastState.terminated.exitCode}'
+[ "$OUT" = "137" ] || fail "the liveness kill's exit code: '$OUT', want 137"
+k get pod probed -o jsonpath='{.status.containerStatuses[0].restartCount}'
+[ "$OUT" = "0" ] || fail "a passing liveness probe restarted the container: $OUT restarts"
+
+# Termination messages: the file, or the log's tail for FallbackToLogsOnError.
+cat >"$WORK/messages.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: farewell}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: c, image: $IMAGE, command: [sh, -c, 'echo so long >/dev/termination-log; exit 1']}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: lastwords}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sh, -c, 'echo noise; echo last words; exit 2']
+    terminationMessagePolicy: FallbackToLogsOnError
+YAML
+k apply -f "$WORK/messages.yaml"
+k wait --for=jsonpath='{.status.phase}'=Failed pod/farewell pod/lastwords --timeout=60s
+k get pod farewell -o jsonpath='{.status.containerStatuses[0].state.terminated.message}'
+[ "$OUT" = "so long" ] || fail "the termination message from the file: '$OUT'"
+k get pod lastwords -o jsonpath='{.status.containerStatuses[0].state.terminated.message}'
+[ "$OUT" = "$(printf 'noise\nlast words')" ] || fail "the termination message from the log: '$OUT'"
+
+# A container over its memory limit is OOMKilled.
+k run hog --image=$IMAGE --restart=Never --overrides='{"spec":{"containers":[{"name":"hog","image":"'$IMAGE'","command":["sh","-c","x=$(head -c 200000000 /dev/zero | tr \"\\0\" a)"],"resources":{"limits":{"memory":"20Mi"}}}]}}'
+k wait --for=jsonpath='{.status.phase}'=Failed pod/hog --timeout=60s
+k get pod hog -o jsonpath='{.status.containerStatuses[0].state.terminated.reason}'
+[ "$OUT" = "OOMKilled" ] || fail "a container over its memory limit: reason '$OUT', want OOMKilled"
+
+# A preStop hook runs before the container is stopped (it leaves a file on the node).
+mkdir -p "$WORK/prestop" && chmod 777 "$WORK/prestop"
+cat >"$WORK/prestop.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: stopper}
+spec:
+  terminationGracePeriodSeconds: 5
+  volumes: [{name: out, hostPath: {path: $WORK/prestop}}]
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sleep, "3600"]
+    volumeMounts: [{name: out, mountPath: /out}]
+    lifecycle:
+      preStop: {exec: {command: [sh, -c, 'echo stopping >/out/prestop']}}
+YAML
+k apply -f "$WORK/prestop.yaml"
+k wait --for=condition=Ready pod/stopper --timeout=60s
+[ -e "$WORK/prestop/prestop" ] && fail "the preStop hook ran before the pod was deleted"
+k delete pod stopper --timeout=60s
+for _ in $(seq 40); do
+  [ -e "$WORK/prestop/prestop" ] && break
+  sleep 0.5
+done
+[ "$(cat "$WORK/prestop/prestop" 2>/dev/null)" = "stopping" ] || fail "the preStop hook did not run"
 
 # An image the node does not have, with a policy that forbids pulling it.
 k run missing --image=mini-test/none:1 --image-pull-policy=Never

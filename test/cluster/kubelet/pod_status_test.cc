@@ -118,6 +118,44 @@ TEST_SUITE("kubelet/pod_status") {
     CHECK(running.at("initContainerStatuses").at(0).at("ready").as_bool());
   }
 
+  TEST_CASE("readiness and startup probes decide ready and started") {
+    PodObservation observed;
+    observed.sandbox_ready = true;
+    observed.containers["c"] = Running();
+    observed.containers["c"].ready = false;
+    json::object status = ComputePodStatus(Pod("Always", kOne), observed);
+    CHECK(status.at("phase").as_string() == "Running");
+    CHECK(Condition(status, "Ready") == "False");
+    CHECK(Condition(status, "ContainersReady") == "False");
+    const json::object& c = status.at("containerStatuses").at(0).as_object();
+    CHECK_FALSE(c.at("ready").as_bool());
+    CHECK(c.at("started").as_bool());
+    observed.containers["c"].started = false;
+    status = ComputePodStatus(Pod("Always", kOne), observed);
+    CHECK_FALSE(status.at("containerStatuses").at(0).at("started").as_bool());
+    observed.containers["c"].ready = true;
+    observed.containers["c"].started = true;
+    status = ComputePodStatus(Pod("Always", kOne), observed);
+    CHECK(Condition(status, "Ready") == "True");
+  }
+
+  TEST_CASE("the terminated state carries the message and the OOM kill") {
+    PodObservation observed;
+    observed.sandbox_ready = true;
+    observed.containers["c"] = Exited(137);
+    observed.containers["c"].termination_message = "out of memory, sorry";
+    observed.containers["c"].state->oom_killed = true;
+    json::object status = ComputePodStatus(Pod("Never", kOne), observed);
+    const json::object& t =
+        status.at("containerStatuses").at(0).at("state").at("terminated").as_object();
+    CHECK(t.at("reason").as_string() == "OOMKilled");
+    CHECK(t.at("message").as_string() == "out of memory, sorry");
+    observed.containers["c"].state->oom_killed = false;
+    status = ComputePodStatus(Pod("Never", kOne), observed);
+    CHECK(status.at("containerStatuses").at(0).at("state").at("terminated").at("reason") ==
+          "Error");
+  }
+
   TEST_CASE("QoS classes follow requests and limits") {
     auto pod = [](std::string resources) {
       return Pod("Always", R"([{"name":"c","image":"i","resources":)" + resources + "}]");

@@ -19,7 +19,17 @@ constexpr std::chrono::seconds kDefaultGrace{30};
 }  // namespace
 
 PodManager::PodManager(client::Client& client, PodManagerOptions options)
-    : client_(client), options_(std::move(options)) {}
+    : client_(client), options_(std::move(options)) {
+  NodeServices& services = options_.services;
+  if (services.actions == nullptr && services.containers != nullptr) {
+    actions_ = std::make_unique<prober::NodeActionRunner>(*services.containers);
+    services.actions = actions_.get();
+  }
+  if (services.prober == nullptr && services.actions != nullptr) {
+    prober_ = std::make_unique<prober::Prober>(*services.actions);
+    services.prober = prober_.get();
+  }
+}
 
 PodManager::~PodManager() { Stop(); }
 

@@ -58,6 +58,9 @@ class PodManager {
 
   client::Client& client_;
   PodManagerOptions options_;
+  // Made here unless the options bring them; they outlive every worker.
+  std::unique_ptr<prober::ActionRunner> actions_;
+  std::unique_ptr<prober::Prober> prober_;
   std::unique_ptr<client::Informer> informer_;
   std::vector<std::future<void>> terminating_;
 

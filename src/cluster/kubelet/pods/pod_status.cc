@@ -31,6 +31,7 @@ std::string Seconds(const std::string& stamp) {
 struct Summary {
   json::object status;
   bool running = false;
+  bool ready = false;
   bool exited = false;
   int exit_code = 0;
 };
@@ -44,7 +45,8 @@ Summary Summarize(const json::object& spec, const ContainerObservation* o, bool 
     s.running = true;
     state["running"] = json::object{{"startedAt", o->state->started_at}};
   } else if (o && o->state && o->state->phase == ContainerState::Phase::kExited) {
-    json::object terminated = TerminatedState(*o->state, o->id, o->start_error);
+    json::object terminated =
+        TerminatedState(*o->state, o->id, o->start_error, o->termination_message);
     if (o->waiting_reason == "CrashLoopBackOff") {
       state["waiting"] = json::object{{"reason", o->waiting_reason}, {"message", o->waiting_message}};
       last = std::move(terminated);
@@ -60,14 +62,15 @@ Summary Summarize(const json::object& spec, const ContainerObservation* o, bool 
     state["waiting"] = std::move(waiting);
   }
   bool completed = s.exited && s.exit_code == 0;
+  s.ready = init ? completed : s.running && o->ready;
   s.status = json::object{{"name", name},
                           {"state", std::move(state)},
                           {"lastState", std::move(last)},
-                          {"ready", init ? completed : s.running},
+                          {"ready", s.ready},
                           {"restartCount", o ? o->restarts : 0},
                           {"image", StringAt(spec, "image")},
                           {"imageID", o && o->state ? o->state->image_id : ""},
-                          {"started", s.running}};
+                          {"started", s.running && o->started}};
   if (o && !o->id.empty()) s.status["containerID"] = "mini://" + o->id;
   return s;
 }
@@ -109,14 +112,21 @@ std::string Bracketed(const std::vector<std::string>& names) {
 }  // namespace
 
 json::object TerminatedState(const ContainerState& state, const std::string& id,
-                             const std::string& start_error) {
-  std::string reason = !start_error.empty() ? "StartError" : state.exit_code == 0 ? "Completed" : "Error";
+                             const std::string& start_error, const std::string& message) {
+  std::string reason = !start_error.empty() ? "StartError"
+                       : state.oom_killed   ? "OOMKilled"
+                       : state.exit_code == 0 ? "Completed"
+                                              : "Error";
   json::object terminated{{"exitCode", state.exit_code},
                           {"reason", reason},
                           {"startedAt", state.started_at.empty() ? json::value(nullptr) : json::value(Seconds(state.started_at))},
                           {"finishedAt", state.finished_at.empty() ? json::value(nullptr) : json::value(Seconds(state.finished_at))},
                           {"containerID", "mini://" + id}};
-  if (!start_error.empty()) terminated["message"] = start_error;
+  if (!start_error.empty()) {
+    terminated["message"] = start_error;
+  } else if (!message.empty()) {
+    terminated["message"] = message;
+  }
   return json::object{{"terminated", std::move(terminated)}};
 }
 
@@ -172,7 +182,7 @@ json::object ComputePodStatus(const json::object& pod, const PodObservation& obs
     ++total;
     if (o && (o->state || o->restarts > 0)) ++started_ever;
     if (s.running) ++running;
-    if (!s.running) unready.push_back(StringAt(item.get_object(), "name"));
+    if (!s.ready) unready.push_back(StringAt(item.get_object(), "name"));
     if (s.exited && !WillRestart(s, policy, false)) (s.exit_code == 0 ? succeeded : failed)++;
     statuses.push_back(std::move(s.status));
   }

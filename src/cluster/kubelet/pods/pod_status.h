@@ -21,6 +21,9 @@ struct ContainerObservation {
   std::string waiting_message;
   std::string start_error;
   std::optional<boost::json::object> last_state;
+  std::string termination_message;  // of the exited instance: its file, or its log's tail
+  bool started = true;  // by the startup probe, if any; only meaningful while running
+  bool ready = true;    // by the readiness probe, if any; only meaningful while running
 };
 
 struct PodObservation {
@@ -37,7 +40,8 @@ boost::json::object ComputePodStatus(const boost::json::object& pod,
 
 /// {"terminated": {...}} for an exited container, as state or lastState.
 boost::json::object TerminatedState(const runtime::containers::ContainerState& state,
-                                    const std::string& id, const std::string& start_error);
+                                    const std::string& id, const std::string& start_error,
+                                    const std::string& message = "");
 
 /// Guaranteed, Burstable or BestEffort, by Kubernetes' rules over requests and limits.
 std::string QosClass(const boost::json::object& pod);

@@ -143,6 +143,8 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
     c.retry_at = now + kFirstBackoff;
   } else if (!started.ok()) {
     c.start_error = started.message();  // the StartError's words, for the terminated state
+  } else {
+    AfterStart(pod, spec, c);
   }
 }
 
@@ -159,8 +161,13 @@ bool PodWorker::Step(const json::object& pod, const json::object& spec, bool ini
     }
     return false;
   }
+  if (Busy(c)) return false;
   auto state = node_.containers->State(c.id);
+  if (state.ok() && state->phase == ContainerState::Phase::kRunning) {
+    Supervise(pod, spec, c, *state);
+  }
   if (!state.ok() || state->phase != ContainerState::Phase::kExited) return false;
+  CaptureExit(pod, name, c, *state);
   std::string policy = StringAt(pod, "spec.restartPolicy");
   if (policy.empty()) policy = "Always";
   bool failed = state->exit_code != 0;
@@ -183,7 +190,7 @@ bool PodWorker::Step(const json::object& pod, const json::object& spec, bool ini
                                     StringAt(pod, "metadata.namespace"), uid_);
     return false;
   }
-  c.last_state = TerminatedState(*state, c.id, c.start_error);
+  c.last_state = TerminatedState(*state, c.id, c.start_error, c.termination_message);
   (void)node_.containers->Remove(c.id);
   c.id.clear();
   c.restarts++;
@@ -227,9 +234,22 @@ json::object PodWorker::Sync(const json::object& pod) {
 
 Status PodWorker::Terminate(std::chrono::milliseconds grace) {
   Status result = Status::Ok();
+  if (node_.prober) node_.prober->Forget(uid_);
+  // Every container gets the whole grace period at once (preStop hook included).
+  std::vector<std::future<Status>> stopping;
+  for (auto& [name, c] : containers_) {
+    if (c.background.valid()) c.background.wait();
+    if (c.id.empty()) continue;
+    prober::ActionTarget target{c.id, sandbox_ ? sandbox_->ip : ""};
+    stopping.push_back(std::async(std::launch::async, [this, target, grace, pre_stop = c.pre_stop] {
+      return StopContainer(*node_.containers, node_.actions, pre_stop, target, grace);
+    }));
+  }
+  for (auto& stopped : stopping) {
+    if (Status s = stopped.get(); !s.ok()) result = s;
+  }
   for (auto& [name, c] : containers_) {
     if (c.id.empty()) continue;
-    if (Status stopped = node_.containers->Stop(c.id, grace); !stopped.ok()) result = stopped;
     if (Status removed = node_.containers->Remove(c.id); !removed.ok()) result = removed;
   }
   containers_.clear();
@@ -261,6 +281,20 @@ json::object PodWorker::StatusOf(const json::object& pod) {
     if (!c.id.empty()) {
       auto state = node_.containers->State(c.id);
       if (state.ok()) o.state = *state;
+      // A container can exit before the step that started it is over.
+      if (state.ok() && state->phase == ContainerState::Phase::kExited) {
+        CaptureExit(pod, name, c, *state);
+      }
+    }
+    if (c.message_of == c.id) o.termination_message = c.termination_message;
+    // While a postStart hook or a kill runs, the container serves nothing.
+    if (c.background.valid()) o.ready = false;
+    if (node_.prober && !c.id.empty()) {
+      ProbeGates gates = ProbeGatesOf(pod, name);
+      auto verdict = node_.prober->Verdict(uid_, name, c.id);
+      // Until its probes have a say, a container they gate is neither started nor ready.
+      o.ready = o.ready && (verdict ? verdict->ready : !gates.readiness && !gates.startup);
+      o.started = verdict ? verdict->started : !gates.startup;
     }
   }
   return ComputePodStatus(pod, observed);

@@ -3,16 +3,20 @@
 // by the pod's restartPolicy with the crash-loop back-off (10 s doubling to 5 min, reset after
 // 10 min of running), and the status a real kubelet reports. Sync is idempotent: it looks at
 // what runs, does the next step, and returns the status; the pod manager calls it again.
+// Probes run on the prober's threads and hooks and kills in the background; Sync only reads
+// their outcome, so one pod's slow hook or long grace period never holds up the others.
 #pragma once
 
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/pods/container_config.h"
+#include "cluster/kubelet/prober/prober.h"
 #include "cluster/kubelet/volumes/volume_manager.h"
 #include "cluster/runtime/containers/container_manager.h"
 #include "cluster/runtime/image/image_store.h"
@@ -32,7 +36,22 @@ struct NodeServices {
   /// Fetches images the store lacks; nullptr: pulls fail with ErrImagePull.
   runtime::image::Puller* puller = nullptr;
   volumes::VolumeApi* volume_api = nullptr;  // claims and tokens for the pods' volumes
+  prober::Prober* prober = nullptr;        // nullptr: probes are not run
+  prober::ActionRunner* actions = nullptr;  // runs lifecycle hooks; nullptr: hooks are not run
 };
+
+/// Stops a container the way the kubelet does: its preStop hook first, then SIGTERM and
+/// SIGKILL once what the hook left of `grace` has passed.
+Status StopContainer(runtime::containers::ContainerManager& containers,
+                     prober::ActionRunner* actions, const std::optional<prober::Action>& pre_stop,
+                     const prober::ActionTarget& target, std::chrono::milliseconds grace);
+
+/// Which probes gate the named container's started and ready.
+struct ProbeGates {
+  bool startup = false;
+  bool readiness = false;
+};
+ProbeGates ProbeGatesOf(const boost::json::object& pod, const std::string& container);
 
 class PodWorker {
  public:
@@ -58,12 +77,33 @@ class PodWorker {
     std::chrono::seconds delay{0};         // the delay the current wait uses
     std::chrono::seconds pull_backoff{0};  // between image attempts
     std::string exit_seen;  // the instance whose exit set the current wait
+    // Lifecycle (pod_worker_lifecycle.cc): a postStart hook or a kill runs in the background
+    // for the current instance, so the pod manager's loop never waits for one.
+    std::future<std::string> background;  // its error, if any
+    std::optional<prober::Action> pre_stop;
+    std::string hooks_of;  // the instance pre_stop was read for
+    std::string message_of;  // the instance termination_message was read for
+    std::string termination_message;
   };
 
   Status EnsureSandbox(const boost::json::object& pod);
   /// Starts, restarts or leaves one container; true when it has run to successful completion.
   bool Step(const boost::json::object& pod, const boost::json::object& spec, bool init);
   void Start(const boost::json::object& pod, const boost::json::object& spec, Container& c);
+  // Lifecycle, probes and exits (pod_worker_lifecycle.cc).
+  /// Right after a start: remembers the preStop hook, runs the postStart hook, starts probing.
+  void AfterStart(const boost::json::object& pod, const boost::json::object& spec, Container& c);
+  /// True while a hook or a kill runs for the current instance; collects its outcome.
+  bool Busy(Container& c);
+  /// A running container: keeps its probes going and kills it when liveness says so.
+  void Supervise(const boost::json::object& pod, const boost::json::object& spec, Container& c,
+                 const runtime::containers::ContainerState& state);
+  /// An exited container: reads its termination message once (before a restart replaces the
+  /// file, and before a status reports the exit).
+  void CaptureExit(const boost::json::object& pod, const std::string& name, Container& c,
+                   const runtime::containers::ContainerState& state);
+  /// Kills the current instance in the background: preStop, SIGTERM, SIGKILL after `grace`.
+  void KillInBackground(Container& c, std::chrono::milliseconds grace);
   boost::json::object StatusOf(const boost::json::object& pod);
   boost::json::object ContainerStatus(const boost::json::object& spec, Container& c, bool init);
   std::string LogPath(const boost::json::object& pod, const std::string& name, int n) const;

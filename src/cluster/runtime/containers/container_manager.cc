@@ -138,6 +138,9 @@ Result<ContainerState> ContainerManager::State(const std::string& id) const {
     state.exit_code = static_cast<int>(exit.at("exitCode").to_number<int64_t>());
     state.started_at = std::string(exit.at("startedAt").as_string());
     state.finished_at = std::string(exit.at("finishedAt").as_string());
+    if (const json::value* oom = exit.as_object().if_contains("oomKilled")) {
+      state.oom_killed = oom->is_bool() && oom->get_bool();
+    }
   } else if (start.starts_with("error: ")) {
     state.phase = ContainerState::Phase::kExited;
     state.exit_code = 128;  // never ran, as a runtime reports a start failure
@@ -175,6 +178,22 @@ Status ContainerManager::Stop(const std::string& id, std::chrono::milliseconds g
   while (!exited() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(kPoll);
   return exited() ? Status::Ok()
                   : Status(Code::kDeadlineExceeded, fmt::format("container {} did not die", id));
+}
+
+Result<ExecResult> ContainerManager::Exec(const ExecRequest& request) const {
+  if (request.argv.empty()) return Status(Code::kInvalidArgument, "no command to run");
+  MINI_ASSIGN_OR_RETURN(ContainerState state, State(request.id));
+  if (state.phase != ContainerState::Phase::kRunning) {
+    return Status(Code::kFailedPrecondition,
+                  fmt::format("container {} is not running", request.id));
+  }
+  std::vector<std::string> argv = {"crun", "--root", options_.crun_root.string(), "exec",
+                                   request.id};
+  argv.insert(argv.end(), request.argv.begin(), request.argv.end());
+  MINI_ASSIGN_OR_RETURN(CommandOutput ran, RunCommand(argv, request.timeout));
+  ExecResult result{ran.exit_code, std::move(ran.output)};
+  if (result.output.size() > request.max_output) result.output.resize(request.max_output);
+  return result;
 }
 
 Status ContainerManager::Remove(const std::string& id) {

@@ -44,6 +44,20 @@ struct ContainerState {
   std::string finished_at;
   std::string image_id;     // "sha256:..."
   std::map<std::string, std::string> labels;
+  bool oom_killed = false;  // the kernel's OOM killer ended it (its cgroup counted a kill)
+};
+
+/// A command run inside a running container (probes, hooks, kubectl exec).
+struct ExecRequest {
+  std::string id;
+  std::vector<std::string> argv;
+  std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+  size_t max_output = 10 * 1024;  // the rest of a chatty command's output is dropped
+};
+
+struct ExecResult {
+  int exit_code = 0;   // 128+N when killed by signal N
+  std::string output;  // stdout and stderr interleaved, at most max_output bytes
 };
 
 struct ContainerManagerOptions {
@@ -67,6 +81,11 @@ class ContainerManager {
   Status Stop(const std::string& id, std::chrono::milliseconds grace);
   /// Stops it if needed, then deletes the crun container, the root and the directory.
   Status Remove(const std::string& id);
+  /// Runs a command in the running container. kFailedPrecondition when it does not run,
+  /// kDeadlineExceeded after the timeout (the runtime's exec is killed; a process it started
+  /// that outlives it stays in the container until the container ends). A command that cannot
+  /// be found is a result (an exit code and the runtime's words), as it is for the kubelet.
+  Result<ExecResult> Exec(const ExecRequest& request) const;
   /// Every container on the node, by id.
   std::vector<std::string> List() const;
 

@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <vector>
 
 #include "common/files.h"
@@ -153,6 +154,46 @@ std::optional<pid_t> ReadPid(const fs::path& file) {
   return pid > 0 ? std::optional<pid_t>(pid) : std::nullopt;
 }
 
+// The file that counts OOM kills in the memory cgroup of `pid`: memory.events on a unified
+// (v2) host, memory.oom_control under the memory controller on a legacy or hybrid one. Both
+// have an "oom_kill <n>" line. Read while the container runs: its cgroup outlives its init
+// until the container is deleted, but /proc/<pid> does not.
+std::optional<fs::path> OomCounter(pid_t pid) {
+  auto cgroups = ReadFile(fmt::format("/proc/{}/cgroup", pid));
+  if (!cgroups.ok()) return std::nullopt;
+  std::istringstream lines(*cgroups);
+  std::optional<fs::path> unified;
+  for (std::string line; std::getline(lines, line);) {
+    size_t first = line.find(':'), second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    std::string controllers = line.substr(first + 1, second - first - 1);
+    std::string path = line.substr(second + 1);
+    std::istringstream names(controllers);
+    for (std::string name; std::getline(names, name, ',');) {
+      if (name == "memory") {
+        return fs::path("/sys/fs/cgroup/memory") / path.substr(1) / "memory.oom_control";
+      }
+    }
+    if (controllers.empty() && line.starts_with("0:")) {
+      unified = fs::path("/sys/fs/cgroup") / path.substr(1) / "memory.events";
+    }
+  }
+  return unified;
+}
+
+int64_t OomKills(const std::optional<fs::path>& counter) {
+  if (!counter) return 0;
+  auto text = ReadFile(*counter);
+  if (!text.ok()) return 0;
+  std::istringstream fields(*text);
+  for (std::string key; fields >> key;) {
+    int64_t value = 0;
+    if (!(fields >> value)) break;
+    if (key == "oom_kill") return value;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::string CriLogLine(std::string_view timestamp, std::string_view stream, bool partial,
@@ -191,6 +232,8 @@ int RunShim(const ShimOptions& o) {
   close(err_pipe[1]);
   std::optional<pid_t> init = ReadPid(pid_file);
   (void)AtomicWriteFile(o.start_file, fmt::format("{}\n", init.value_or(0)));
+  std::optional<fs::path> oom_counter = init ? OomCounter(*init) : std::nullopt;
+  int64_t oom_kills_before = OomKills(oom_counter);
 
   LogWriter log(o.log_path, o.log_max_bytes, o.log_max_files);
   std::string pending_out, pending_err;
@@ -230,7 +273,8 @@ int RunShim(const ShimOptions& o) {
   boost::json::object exit{{"exitCode", code},
                            {"signal", status && WIFSIGNALED(*status) ? WTERMSIG(*status) : 0},
                            {"startedAt", started_at},
-                           {"finishedAt", NowNanos()}};
+                           {"finishedAt", NowNanos()},
+                           {"oomKilled", OomKills(oom_counter) > oom_kills_before}};
   (void)AtomicWriteFile(o.exit_file, boost::json::serialize(exit));
   return 0;
 }
