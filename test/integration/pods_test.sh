@@ -48,6 +48,22 @@ k get pod hello
 expect_contains "$OUT" "Completed" "get pods shows Completed"
 k logs hello
 [ "$OUT" = "hello from a pod" ] || fail "kubectl logs: '$OUT'"
+# The kubelet's events, as `kubectl describe` lists them.
+k describe pod hello
+expect_contains "$OUT" "already present on machine" "describe shows the Pulled event"
+expect_contains "$OUT" "Started container hello" "describe shows the Started event"
+
+# Every namespace has its default ServiceAccount and the cluster's CA; a pod gets both, and a
+# token, at the path in-cluster clients read.
+k get serviceaccount default -o name
+expect_contains "$OUT" "serviceaccount/default" "the default ServiceAccount"
+k run account --image=$IMAGE --restart=Never -- sh -c \
+  'd=/var/run/secrets/kubernetes.io/serviceaccount; cat $d/namespace; echo; head -c 3 $d/token; echo; head -1 $d/ca.crt'
+k wait --for=jsonpath='{.status.phase}'=Succeeded pod/account --timeout=60s
+k logs account
+expect_contains "$OUT" "default" "the mounted namespace"
+expect_contains "$OUT" "eyJ" "the mounted token"
+expect_contains "$OUT" "BEGIN CERTIFICATE" "the mounted CA"
 
 # The environment from a ConfigMap and a Secret; a missing one holds the container back with
 # the kubelet's reason until it appears.
@@ -114,6 +130,13 @@ k get pod crash -o jsonpath='{.status.containerStatuses[0].lastState.terminated.
 [ "$OUT" = "3" ] || fail "last state exit code: $OUT, want 3"
 k get pod crash
 expect_contains "$OUT" "CrashLoopBackOff" "get pods shows the back-off"
+for _ in $(seq 40); do
+  events=$(kubectl get events --field-selector involvedObject.name=crash 2>/dev/null)
+  [[ "$events" == *"Back-off restarting failed container crash"* ]] && break
+  sleep 0.5
+done
+[[ "$events" == *"Back-off restarting failed container crash"* ]] ||
+  fail "no BackOff event for the crashing container: $events"
 
 # Probes and hooks. A readiness probe over HTTP on a named port makes the pod Ready; the
 # postStart hook's file is served too. An exec readiness probe holds a pod at 0/1 while its

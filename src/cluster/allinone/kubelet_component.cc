@@ -45,8 +45,11 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
                       data / "logs" / "pods", host_ip, env};
   options.services.puller = puller_.get();
+  events_ = std::make_unique<client::EventRecorder>(
+      *client_, client::EventSource{"kubelet", options_.node_name, options_.node_name});
   volume_api_ = kubelet::volumes::NewApiVolumeSource(*client_);
   options.services.volume_api = volume_api_.get();
+  options.services.events = events_.get();
   pods_ = std::make_unique<kubelet::pods::PodManager>(*client_, options);
   MINI_RETURN_IF_ERROR(pods_->Start());
   apiserver_.node_logs().Attach(
@@ -96,6 +99,7 @@ void KubeletComponent::Stop() {
     pods_->Stop();
     pods_.reset();
   }
+  events_.reset();  // writes what the pods' shutdown reported
   network_.reset();
   containers_.reset();
   puller_.reset();

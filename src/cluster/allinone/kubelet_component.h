@@ -10,6 +10,7 @@
 #include "cluster/allinone/component.h"
 #include "cluster/allinone/control_plane.h"
 #include "cluster/client/client.h"
+#include "cluster/client/event_recorder.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/node_agent.h"
 #include "cluster/kubelet/pods/pod_manager.h"
@@ -42,6 +43,7 @@ class KubeletComponent final : public Component {
   std::unique_ptr<kubelet::network::PodNetwork> network_;
   std::unique_ptr<kubelet::pods::ConfigSource> config_source_;  // read by the pods' workers
   std::unique_ptr<kubelet::volumes::VolumeApi> volume_api_;      // claims and tokens for volumes
+  std::unique_ptr<client::EventRecorder> events_;  // the pods' events
   std::unique_ptr<kubelet::pods::PodManager> pods_;
   kubelet::RuntimeState runtime_;
   std::unique_ptr<kubelet::NodeAgent> agent_;

@@ -26,6 +26,16 @@ namespace {
 
 constexpr std::chrono::seconds kFirstBackoff{10};
 constexpr std::chrono::seconds kMaxBackoff{300};
+// A container that ran this long before it exited starts its back-off afresh.
+constexpr std::chrono::minutes kBackoffReset{10};
+
+// How long an exited container ran; zero when its times cannot be read.
+std::chrono::system_clock::duration RanFor(const ContainerState& state) {
+  auto started = mini::api::meta::ParseRfc3339(state.started_at);
+  auto finished = mini::api::meta::ParseRfc3339(state.finished_at);
+  if (!started.ok() || !finished.ok()) return {};
+  return *finished - *started;
+}
 
 const json::array& Containers(const json::object& pod, std::string_view key) {
   static const json::array kNone;
@@ -86,21 +96,46 @@ std::string PodWorker::LogPath(const json::object& pod, const std::string& name,
       .string();
 }
 
+void PodWorker::Event(const std::string& container, std::string_view type, std::string_view reason,
+                      std::string message) {
+  if (node_.events == nullptr) return;
+  client::ObjectReference involved = reference_;
+  if (!container.empty()) {
+    involved.field_path =
+        fmt::format("spec.{}{{{}}}", init_[container] ? "initContainers" : "containers", container);
+  }
+  node_.events->Record(involved, {std::string(type), std::string(reason), std::move(message), ""});
+}
+
 void PodWorker::Start(const json::object& pod, const json::object& spec, Container& c) {
   const std::string name = StringAt(spec, "name");
   const std::string image = StringAt(spec, "image");
   std::string policy_text = StringAt(spec, "imagePullPolicy");
   auto parsed = runtime::image::ParsePullPolicy(policy_text);
   auto policy = parsed.ok() ? *parsed : runtime::image::DefaultPullPolicy(image);
+  bool present = policy != runtime::image::PullPolicy::kAlways && node_.images->Get(image).ok();
+  auto pull_start = std::chrono::steady_clock::now();
+  if (!present && policy != runtime::image::PullPolicy::kNever) {
+    Event(name, "Normal", "Pulling", fmt::format("Pulling image \"{}\"", image));
+  }
   auto record = runtime::image::EnsureImage(*node_.images, node_.puller, image, policy,
                                             PullCredentialsFor(pod, node_.env.config));
   auto now = std::chrono::steady_clock::now();
+  if (record.ok()) {
+    Event(name, "Normal", "Pulled",
+          present ? fmt::format("Container image \"{}\" already present on machine", image)
+                  : fmt::format("Successfully pulled image \"{}\" in {:.3f}s", image,
+                                std::chrono::duration<double>(now - pull_start).count()));
+  } else {
+    Event(name, "Warning", "Failed", record.status().message());
+  }
   if (!record.ok()) {
     c.waiting_reason = record.status().reason().empty() ? "ErrImagePull" : record.status().reason();
     c.waiting_message = record.status().message();
     c.pull_backoff = c.pull_backoff.count() == 0 ? kFirstBackoff
                                                    : std::min(c.pull_backoff * 2, kMaxBackoff);
     c.retry_at = now + c.pull_backoff;
+    Event(name, "Warning", "Failed", "Error: " + c.waiting_reason);
     return;
   }
   c.pull_backoff = std::chrono::seconds(0);
@@ -116,6 +151,7 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
     c.waiting_reason = "CreateContainerConfigError";
     c.waiting_message = config.status().message();
     c.retry_at = now + kFirstBackoff;
+    Event(name, "Warning", "Failed", "Error: " + c.waiting_message);
     return;
   }
   runtime::containers::ContainerRequest request;
@@ -129,6 +165,7 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
                     {"io.kubernetes.container.restartCount", std::to_string(c.restarts)}};
   request.log_path = LogPath(pod, name, c.restarts);
   c.id = id;
+  c.probe_failures_reported = 0;
   c.waiting_reason.clear();
   c.waiting_message.clear();
   c.start_error.clear();
@@ -138,12 +175,17 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
                  started.message());
     c.waiting_reason = "RunContainerError";
     c.waiting_message = started.message();
+    Event(name, "Warning", "Failed", "Error: " + started.message());
     (void)node_.containers->Remove(id);
     c.id.clear();
     c.retry_at = now + kFirstBackoff;
   } else if (!started.ok()) {
     c.start_error = started.message();  // the StartError's words, for the terminated state
+    Event(name, "Normal", "Created", "Created container: " + name);
+    Event(name, "Warning", "Failed", "Error: " + started.message());
   } else {
+    Event(name, "Normal", "Created", "Created container: " + name);
+    Event(name, "Normal", "Started", "Started container " + name);
     AfterStart(pod, spec, c);
   }
 }
@@ -158,6 +200,8 @@ bool PodWorker::Step(const json::object& pod, const json::object& spec, bool ini
     } else if (c.waiting_reason == "ErrImagePull") {
       c.waiting_reason = "ImagePullBackOff";
       c.waiting_message = fmt::format("Back-off pulling image \"{}\"", StringAt(spec, "image"));
+      Event(name, "Normal", "BackOff", c.waiting_message);
+      Event(name, "Warning", "Failed", "Error: ImagePullBackOff");
     }
     return false;
   }
@@ -179,6 +223,7 @@ bool PodWorker::Step(const json::object& pod, const json::object& spec, bool ini
   // is immediate, as the kubelet's crash-loop back-off has it).
   if (c.exit_seen != c.id) {
     c.exit_seen = c.id;
+    if (RanFor(*state) >= kBackoffReset) c.backoff = std::chrono::seconds(0);
     c.delay = c.backoff;
     c.retry_at = now + c.backoff;
     c.backoff = c.backoff.count() == 0 ? kFirstBackoff : std::min(c.backoff * 2, kMaxBackoff);
@@ -188,6 +233,12 @@ bool PodWorker::Step(const json::object& pod, const json::object& spec, bool ini
     c.waiting_message = fmt::format("back-off {}s restarting failed container={} pod={}_{}({})",
                                     c.delay.count(), name, StringAt(pod, "metadata.name"),
                                     StringAt(pod, "metadata.namespace"), uid_);
+    if (c.delay.count() > 0 && c.backoff_reported != c.id) {
+      c.backoff_reported = c.id;
+      Event(name, "Warning", "BackOff",
+            fmt::format("Back-off restarting failed container {} in pod {}_{}({})", name,
+                        StringAt(pod, "metadata.name"), StringAt(pod, "metadata.namespace"), uid_));
+    }
     return false;
   }
   c.last_state = TerminatedState(*state, c.id, c.start_error, c.termination_message);
@@ -199,6 +250,10 @@ bool PodWorker::Step(const json::object& pod, const json::object& spec, bool ini
 }
 
 json::object PodWorker::Sync(const json::object& pod) {
+  reference_ = client::ObjectReference::To(pod, "v1", "Pod");
+  for (const json::value& spec : Containers(pod, "initContainers")) {
+    if (spec.is_object()) init_[StringAt(spec.get_object(), "name")] = true;
+  }
   if (Status sandbox = EnsureSandbox(pod); !sandbox.ok()) {
     sandbox_error_ = sandbox.message();
     return StatusOf(pod);
@@ -206,6 +261,9 @@ json::object PodWorker::Sync(const json::object& pod) {
   sandbox_error_.clear();
   // Containers wait for their volumes, with the reason in their waiting state.
   if (Status mounted = volumes_.Sync(pod, *sandbox_); !mounted.ok()) {
+    if (std::exchange(mount_error_, mounted.message()) != mounted.message()) {
+      Event("", "Warning", "FailedMount", mounted.message());
+    }
     for (const char* list : {"initContainers", "containers"}) {
       for (const json::value& spec : Containers(pod, list)) {
         if (!spec.is_object()) continue;
@@ -217,6 +275,7 @@ json::object PodWorker::Sync(const json::object& pod) {
     }
     return StatusOf(pod);
   }
+  mount_error_.clear();
   bool initialized = true;
   for (const json::value& spec : Containers(pod, "initContainers")) {
     if (!spec.is_object() || !Step(pod, spec.get_object(), true)) {
@@ -240,6 +299,7 @@ Status PodWorker::Terminate(std::chrono::milliseconds grace) {
   for (auto& [name, c] : containers_) {
     if (c.background.valid()) c.background.wait();
     if (c.id.empty()) continue;
+    Event(name, "Normal", "Killing", "Stopping container " + name);
     prober::ActionTarget target{c.id, sandbox_ ? sandbox_->ip : ""};
     stopping.push_back(std::async(std::launch::async, [this, target, grace, pre_stop = c.pre_stop] {
       return StopContainer(*node_.containers, node_.actions, pre_stop, target, grace);

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "cluster/client/event_recorder.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/pods/container_config.h"
 #include "cluster/kubelet/prober/prober.h"
@@ -38,6 +39,7 @@ struct NodeServices {
   volumes::VolumeApi* volume_api = nullptr;  // claims and tokens for the pods' volumes
   prober::Prober* prober = nullptr;        // nullptr: probes are not run
   prober::ActionRunner* actions = nullptr;  // runs lifecycle hooks; nullptr: hooks are not run
+  client::EventRecorder* events = nullptr;   // the pods' events; nullptr: none are written
 };
 
 /// Stops a container the way the kubelet does: its preStop hook first, then SIGTERM and
@@ -84,6 +86,9 @@ class PodWorker {
     std::string hooks_of;  // the instance pre_stop was read for
     std::string message_of;  // the instance termination_message was read for
     std::string termination_message;
+    uint64_t probe_failures_reported = 0;  // of the current instance, as Unhealthy events
+    std::string backoff_reported;          // the instance whose crash-loop wait was reported
+    std::string hook_container;            // the container's name, for its hooks' events
   };
 
   Status EnsureSandbox(const boost::json::object& pod);
@@ -107,14 +112,20 @@ class PodWorker {
   boost::json::object StatusOf(const boost::json::object& pod);
   boost::json::object ContainerStatus(const boost::json::object& spec, Container& c, bool init);
   std::string LogPath(const boost::json::object& pod, const std::string& name, int n) const;
+  /// An event about the pod, or about one of its containers when `container` is given.
+  void Event(const std::string& container, std::string_view type, std::string_view reason,
+             std::string message);
 
   NodeServices node_;
   std::string uid_;
   volumes::VolumeManager volumes_{{node_.env, node_.volume_api}, node_.pods_dir / uid_};
   std::optional<Sandbox> sandbox_;
   std::string sandbox_error_;
+  std::string mount_error_;  // the volume failure last reported
   std::map<std::string, Container> containers_;
   std::string start_time_;
+  client::ObjectReference reference_;  // the pod as last seen, for its events
+  std::map<std::string, bool> init_;   // whether a container name is an init container's
 };
 
 }  // namespace mini::cluster::kubelet::pods

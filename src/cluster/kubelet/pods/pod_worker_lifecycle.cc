@@ -118,6 +118,7 @@ Status StopContainer(runtime::containers::ContainerManager& containers,
 void PodWorker::AfterStart(const json::object& pod, const json::object& spec, Container& c) {
   c.pre_stop = HookOf(spec, "preStop");
   c.hooks_of = c.id;
+  c.hook_container = StringAt(spec, "name");
   std::optional<prober::Action> post_start = HookOf(spec, "postStart");
   if (!post_start || !node_.actions) return;
   auto* containers = node_.containers;
@@ -140,6 +141,9 @@ bool PodWorker::Busy(Container& c) {
   if (!c.background.valid()) return false;
   if (c.background.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return true;
   std::string error = c.background.get();
+  if (error.starts_with("PostStartHook failed")) {
+    Event(c.hook_container, "Warning", "FailedPostStartHook", error);
+  }
   if (!error.empty()) {  // shown as the instance's termination message
     c.message_of = c.id;
     c.termination_message = std::move(error);
@@ -164,9 +168,17 @@ void PodWorker::Supervise(const json::object& pod, const json::object& spec, Con
     }
     return;
   }
+  if (verdict->failed_runs > c.probe_failures_reported) {
+    c.probe_failures_reported = verdict->failed_runs;
+    Event(name, "Warning", "Unhealthy", verdict->last_failure);
+  }
   if (!verdict->kill_reason) return;
   spdlog::info("container {} of pod {}: {}; killing it", name, StringAt(pod, "metadata.name"),
                *verdict->kill_reason);
+  bool startup = verdict->kill_reason->starts_with("Startup");
+  Event(name, "Normal", "Killing",
+        fmt::format("Container {} failed {} probe, will be restarted", name,
+                    startup ? "startup" : "liveness"));
   KillInBackground(c, verdict->kill_grace.count() >= 0 ? verdict->kill_grace : GraceOf(pod));
 }
 

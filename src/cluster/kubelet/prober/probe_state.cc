@@ -57,11 +57,15 @@ void ContainerProbeState::Record(ProbeType type, bool success, const std::string
   } else {
     t.successes = 0;
     if (++t.failures >= spec->failure_threshold) t.result = false;
+    ++failed_runs_;
+    last_failure_ = fmt::format("{} probe failed: {}", ProbeName(type), message);
   }
 }
 
 ProbeVerdict ContainerProbeState::Verdict() const {
   ProbeVerdict verdict;
+  verdict.failed_runs = failed_runs_;
+  verdict.last_failure = last_failure_;
   verdict.started = Started();
   const Tracker& readiness = trackers_[static_cast<int>(ProbeType::kReadiness)];
   verdict.ready = verdict.started && (!specs_.readiness || readiness.result == true);

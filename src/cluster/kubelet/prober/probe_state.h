@@ -32,6 +32,8 @@ struct ProbeVerdict {
   /// Set when a liveness or startup probe failed for good: the container must be killed.
   std::optional<std::string> kill_reason;
   std::chrono::seconds kill_grace{-1};  // the probe's terminationGracePeriodSeconds; -1: the pod's
+  uint64_t failed_runs = 0;  // every failed run of any probe, for the Unhealthy events
+  std::string last_failure;  // "Readiness probe failed: ..." of the latest one
 };
 
 class ContainerProbeState {
@@ -52,6 +54,8 @@ class ContainerProbeState {
     std::optional<Clock::time_point> last_run;
     std::string message;
   };
+  uint64_t failed_runs_ = 0;
+  std::string last_failure_;
   bool Started() const;
 
   ContainerProbeSpecs specs_;
