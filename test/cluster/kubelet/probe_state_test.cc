@@ -52,6 +52,9 @@ TEST_SUITE("kubelet/probe_state") {
     state.Record(ProbeType::kReadiness, false, "refused", kStart + seconds(5));
     CHECK_FALSE(state.Verdict().ready);
     CHECK_FALSE(state.Verdict().kill_reason);  // readiness never kills
+    // Every failed run counts, for the Unhealthy events, with the words of the latest.
+    CHECK(state.Verdict().failed_runs == 3);
+    CHECK(state.Verdict().last_failure == "Readiness probe failed: refused");
   }
 
   TEST_CASE("liveness kills after failureThreshold failures in a row") {
