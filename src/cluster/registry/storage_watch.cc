@@ -18,7 +18,10 @@ class SelectingSink : public store::WatchSink {
  public:
   SelectingSink(const Storage& storage, ListOptions options,
                 std::shared_ptr<WatchConsumer> consumer)
-      : storage_(storage), options_(std::move(options)), consumer_(std::move(consumer)) {}
+      : storage_(storage),
+        options_(std::move(options)),
+        consumer_(std::move(consumer)),
+        pinned_name_(options_.fields.RequiresExactMatch("metadata.name")) {}
 
   void OnEvents(std::vector<store::Event> events) override {
     for (store::Event& event : events) Deliver(event);
@@ -37,6 +40,12 @@ class SelectingSink : public store::WatchSink {
  private:
   void Deliver(const store::Event& event) {
     using Type = WatchConsumer::EventType;
+    // A watch of one name (as controllers keep one object per namespace) skips the others by
+    // their key, the last part of which is the name, without decoding them: names never change.
+    if (pinned_name_) {
+      std::string_view key = event.kv.key;
+      if (key.substr(key.rfind('/') + 1) != *pinned_name_) return;
+    }
     std::optional<json::object> before;
     if (event.prev_kv) {
       auto decoded = storage_.Decode(*event.prev_kv);
@@ -63,6 +72,7 @@ class SelectingSink : public store::WatchSink {
   const Storage& storage_;
   const ListOptions options_;
   std::shared_ptr<WatchConsumer> consumer_;
+  const std::optional<std::string> pinned_name_;
 };
 
 }  // namespace

@@ -120,6 +120,38 @@ TEST_SUITE("client") {
     (*watch)->Stop();
   }
 
+  TEST_CASE("a watch of one name sees only that object's changes") {
+    testing::ApiFixture api;
+    Client client(api.NewTransport());
+    auto list = client.List(kConfigMaps, "default");
+    REQUIRE(list.ok());
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<std::string> seen;
+    ListOptions options;
+    options.resource_version = std::string(list->at("metadata").at("resourceVersion").as_string());
+    options.field_selector = "metadata.name=wanted";
+    auto watch = client.Watch(
+        kConfigMaps, "default", options,
+        [&](WatchEvent event) {
+          std::lock_guard lock(mutex);
+          seen.push_back(std::to_string(static_cast<int>(event.type)) + " " +
+                         std::string(event.object.at("metadata").at("name").as_string()));
+          cv.notify_all();
+        },
+        [](Status) {});
+    REQUIRE(watch.ok());
+    REQUIRE(client.Create(kConfigMaps, "default", ConfigMap("other", "1")).ok());
+    REQUIRE(client.Create(kConfigMaps, "default", ConfigMap("wanted", "1")).ok());
+    REQUIRE(client.Delete(kConfigMaps, "default", "other").ok());
+    REQUIRE(client.Delete(kConfigMaps, "default", "wanted").ok());
+    std::unique_lock lock(mutex);
+    REQUIRE(cv.wait_for(lock, 5s, [&] { return seen.size() >= 2; }));
+    CHECK(seen == std::vector<std::string>{"0 wanted", "2 wanted"});
+    lock.unlock();
+    (*watch)->Stop();
+  }
+
   TEST_CASE("an informer lists, then follows adds, updates and deletes") {
     testing::ApiFixture api;
     Client client(api.NewTransport());
