@@ -1,36 +1,37 @@
 #include "common/command.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/io.hpp>
-#include <boost/process/pipe.hpp>
-#include <boost/process/search_path.hpp>
+#include <cerrno>
+#include <cstring>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "common/spawn.h"
+
 namespace mini {
-namespace bp = boost::process;
 
 Result<CommandOutput> RunCommand(const std::vector<std::string>& argv,
                                  std::chrono::milliseconds timeout) {
   if (argv.empty()) return Status(Code::kInvalidArgument, "no command to run");
-  boost::filesystem::path program =
-      argv[0].find('/') == std::string::npos ? bp::search_path(argv[0]) : argv[0];
-  if (program.empty() || !boost::filesystem::exists(program)) {
-    return Status(Code::kNotFound, fmt::format("{}: command not found", argv[0]));
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    return Status(Code::kInternal, fmt::format("{}: cannot make a pipe: {}", argv[0],
+                                               std::strerror(errno)));
   }
-  std::vector<std::string> args(argv.begin() + 1, argv.end());
-  bp::ipstream out;
-  std::error_code error;
-  bp::child child(bp::exe = program, bp::args = args, bp::std_in<bp::null, (bp::std_out & bp::std_err)> out,
-                  error);
-  if (error) return Status(Code::kInternal, fmt::format("{}: {}", argv[0], error.message()));
+  auto started = SpawnProcess({.argv = argv, .output_fd = pipe_fds[1]});
+  ::close(pipe_fds[1]);  // the child's copy is the only writer left: its exit ends the reads
+  if (!started.ok()) {
+    ::close(pipe_fds[0]);
+    return started.status();
+  }
+  pid_t pid = *started;
 
   // A watchdog ends a command that hangs; reading its output then sees end of file.
   std::mutex mutex;
@@ -41,12 +42,20 @@ Result<CommandOutput> RunCommand(const std::vector<std::string>& argv,
     std::unique_lock lock(mutex);
     if (!done_cv.wait_for(lock, timeout, [&] { return done; })) {
       timed_out = true;
-      ::kill(child.id(), SIGKILL);
+      ::kill(pid, SIGKILL);
     }
   });
   CommandOutput result;
-  for (std::string line; std::getline(out, line);) result.output += line + "\n";
-  child.wait(error);
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof(buffer))) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    result.output.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   {
     std::lock_guard lock(mutex);
     done = true;
@@ -57,8 +66,7 @@ Result<CommandOutput> RunCommand(const std::vector<std::string>& argv,
     return Status(Code::kDeadlineExceeded,
                   fmt::format("{} did not finish within {} ms", argv[0], timeout.count()));
   }
-  int native = child.native_exit_code();
-  result.exit_code = WIFSIGNALED(native) ? 128 + WTERMSIG(native) : WEXITSTATUS(native);
+  result.exit_code = ExitCode(status);
   return result;
 }
 

@@ -1,27 +1,20 @@
 #include "common/process.h"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <signal.h>
-#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/extend.hpp>
-#include <boost/process/io.hpp>
-#include <boost/process/start_dir.hpp>
-#include <map>
+#include <set>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "common/files.h"
+#include "common/spawn.h"
 
 namespace mini {
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace {
@@ -56,24 +49,6 @@ Result<ProcStat> ReadProcStat(pid_t pid) {
   return stat;
 }
 
-// Runs in the child between fork and exec. A new session detaches it from the terminal; every
-// inherited descriptor above stderr is marked close-on-exec so the child holds no pipe or
-// socket of ours (a test harness waiting for our output would otherwise wait for it too).
-// Boost's limit_handles would close them outright, including the pipe that reports a failed
-// exec, so that failure would go unnoticed.
-struct DetachedChild : bp::extend::handler {
-  template <typename Executor>
-  void on_exec_setup(Executor& /*exec*/) const {
-    ::setsid();
-    if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
-      long max_fd = std::min(::sysconf(_SC_OPEN_MAX), 65536L);
-      for (int fd = 3; fd < max_fd; ++fd) {
-        ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-      }
-    }
-  }
-};
-
 class SystemProcesses : public Processes {
  public:
   Result<ProcessId> Spawn(const SpawnOptions& options) override {
@@ -81,45 +56,40 @@ class SystemProcesses : public Processes {
       return Error(Code::kInvalidArgument, "no command to start");
     }
     MINI_RETURN_IF_ERROR(MakeDirs(options.log_file.parent_path()));
-    std::vector<std::string> args(options.argv.begin() + 1, options.argv.end());
     // Appended, so the output of earlier runs (a crash's last words) is kept.
     int log_fd = ::open(options.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd < 0) {
       return ErrnoError(CodeFromErrno(errno), errno, "opening " + options.log_file.string());
     }
-    std::unique_ptr<FILE, int (*)(FILE*)> log(::fdopen(log_fd, "a"), &::fclose);
-    if (!log) {
-      ::close(log_fd);
-      return ErrnoError(CodeFromErrno(errno), errno, "opening " + options.log_file.string());
+    // A new session detaches it from our terminal; "/" keeps no directory of ours busy.
+    auto started =
+        SpawnProcess({.argv = options.argv, .output_fd = log_fd, .new_session = true, .cwd = "/"});
+    ::close(log_fd);
+    if (!started.ok()) {
+      return started.status();
     }
-    std::error_code ec;
-    bp::child child(bp::exe = options.argv[0], bp::args = args,
-                    bp::std_in<bp::null, (bp::std_out & bp::std_err)> log.get(),
-                    bp::start_dir = "/", DetachedChild{}, ec);
-    if (ec) {
-      return Error(CodeFromErrno(ec.value()), "starting {}: {}", options.argv[0], ec.message());
-    }
-    pid_t pid = child.id();
+    pid_t pid = *started;
     auto id = Identify(pid);
     std::lock_guard lock(mu_);
-    children_.emplace(pid, std::move(child));
+    children_.insert(pid);
     return id.ok() ? id : ProcessId{pid, 0};
   }
 
   ChildState Poll(const ProcessId& id) override {
     std::lock_guard lock(mu_);
-    auto it = children_.find(id.pid);
-    if (it == children_.end()) {
+    if (!children_.contains(id.pid)) {
       return {Alive(id), 0};
     }
-    std::error_code ec;
-    if (it->second.running(ec)) {
+    int status = 0;
+    pid_t reaped = ::waitpid(id.pid, &status, WNOHANG);
+    if (reaped == 0) {
       return {true, 0};
     }
-    int code = it->second.native_exit_code();
-    ChildState state{false, WIFSIGNALED(code) ? 128 + WTERMSIG(code) : WEXITSTATUS(code)};
-    children_.erase(it);
-    return state;
+    children_.erase(id.pid);
+    if (reaped < 0) {
+      return {false, 0};  // reaped elsewhere: its code is lost
+    }
+    return {false, ExitCode(status)};
   }
 
   bool Alive(const ProcessId& id) override {
@@ -148,17 +118,9 @@ class SystemProcesses : public Processes {
     return ProcessId{pid, stat->start_time};
   }
 
-  ~SystemProcesses() override {
-    // Children outlive this object by design: they are supervised through their pid file.
-    std::lock_guard lock(mu_);
-    for (auto& [pid, child] : children_) {
-      child.detach();
-    }
-  }
-
  private:
   std::mutex mu_;
-  std::map<pid_t, bp::child> children_;
+  std::set<pid_t> children_;  // started here and not reaped yet; they may outlive this object
 };
 
 }  // namespace

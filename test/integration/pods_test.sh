@@ -128,7 +128,12 @@ done
 [ "${restarts:-0}" -ge 1 ] || fail "the crashing container was not restarted"
 k get pod crash -o jsonpath='{.status.containerStatuses[0].lastState.terminated.exitCode}'
 [ "$OUT" = "3" ] || fail "last state exit code: $OUT, want 3"
-k get pod crash
+# Between its restarts the container runs for a moment: wait for the back-off to show.
+for _ in $(seq 40); do
+  k get pod crash
+  [[ "$OUT" == *CrashLoopBackOff* ]] && break
+  sleep 0.5
+done
 expect_contains "$OUT" "CrashLoopBackOff" "get pods shows the back-off"
 for _ in $(seq 40); do
   events=$(kubectl get events --field-selector involvedObject.name=crash 2>/dev/null)
