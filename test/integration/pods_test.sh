@@ -377,9 +377,11 @@ pgrep -f "httpd -f -p 8080" >/dev/null && fail "the deleted pod's server still r
 
 # Deleting the machine leaves the host as it was.
 data=$MINI_HOME/machines/mini/data
+# `mini-shim` beside `mini`, or `mini shim`: either way "shim --crun-root <data>".
+pgrep -f "shim --crun-root $data" >/dev/null || fail "no container shim runs before delete"
 run "$MINI" delete
 expect_code 0 "delete"
-pgrep -f "mini shim --crun-root $data" >/dev/null && fail "shims outlived delete"
+pgrep -f "shim --crun-root $data" >/dev/null && fail "shims outlived delete"
 mount | grep -q "$data" && fail "mounts outlived delete: $(mount | grep "$data")"
 [ -z "$(ip netns list | grep '^mini-')" ] || fail "network namespaces outlived delete: $(ip netns list)"
 

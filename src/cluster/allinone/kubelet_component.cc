@@ -20,8 +20,13 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   MINI_RETURN_IF_ERROR(runtime::oci::PrepareCgroups().status());
   MINI_ASSIGN_OR_RETURN(images_, runtime::image::OpenImageStore(runtime::image::ImageStoreRoot(data)));
   MINI_ASSIGN_OR_RETURN(std::filesystem::path self, SelfExecutable());
+  // The small shim executable beside this one when it was installed; else this one's `shim`.
+  std::filesystem::path small_shim = self.parent_path() / "mini-shim";
+  std::vector<std::string> shim = std::filesystem::exists(small_shim)
+                                      ? std::vector<std::string>{small_shim.string()}
+                                      : std::vector<std::string>{self.string(), "shim"};
   containers_ = std::make_unique<runtime::containers::ContainerManager>(
-      runtime::containers::ContainerManagerOptions{data / "containers", data / "crun", self},
+      runtime::containers::ContainerManagerOptions{data / "containers", data / "crun", shim},
       *images_, runtime::image::NewSystemMounter());
   kubelet::network::BridgeOptions bridge;
   MINI_ASSIGN_OR_RETURN(bridge.cidr, kubelet::network::Cidr::Parse("10.244.0.0/24"));

@@ -88,13 +88,14 @@ Status ContainerManager::Start(const ContainerRequest& request) {
   MINI_RETURN_IF_ERROR(MakeDirs(request.log_path.parent_path()));
 
   SpawnOptions shim;
-  shim.argv = {options_.mini.string(), "shim",
-               "--crun-root", options_.crun_root.string(),
+  shim.argv = options_.shim;
+  shim.argv.insert(shim.argv.end(),
+              {"--crun-root", options_.crun_root.string(),
                "--id", request.id,
                "--bundle", (dir / "bundle").string(),
                "--log", request.log_path.string(),
                "--exit-file", (dir / "exit.json").string(),
-               "--start-file", (dir / "start").string()};
+               "--start-file", (dir / "start").string()});
   shim.log_file = dir / "shim.log";
   MINI_RETURN_IF_ERROR(NewSystemProcesses()->Spawn(shim).status());
 

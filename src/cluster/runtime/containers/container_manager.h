@@ -63,7 +63,8 @@ struct ExecResult {
 struct ContainerManagerOptions {
   std::filesystem::path root;       // per-container directories
   std::filesystem::path crun_root;  // crun's state
-  std::filesystem::path mini;       // the executable that runs `mini shim`
+  /// The command that runs a container's shim: {"<dir>/mini-shim"} or {"<mini>", "shim"}.
+  std::vector<std::string> shim;
   std::chrono::milliseconds start_timeout{std::chrono::seconds(20)};
 };
 

@@ -41,7 +41,7 @@ TEST_SUITE("runtime/containers") {
     auto store = image::OpenImageStore(dir / "images").value();
     REQUIRE(store->Load(dir / "busybox.tar").ok());
 
-    ContainerManagerOptions options{dir / "containers", dir / "crun", MINI_BINARY, 20s};
+    ContainerManagerOptions options{dir / "containers", dir / "crun", {MINI_BINARY, "shim"}, 20s};
     auto manager = std::make_unique<ContainerManager>(options, *store, image::NewSystemMounter());
     const std::string id = "unit-" + std::to_string(::getpid());
     ContainerRequest request;
@@ -87,7 +87,7 @@ TEST_SUITE("runtime/containers") {
     image::testing::WriteOciArchive(dir / "b.tar", {{{"mini-test/unit:2"}, {layer.Build()}, {"/bin/busybox"}}});
     auto store = image::OpenImageStore(dir / "images").value();
     REQUIRE(store->Load(dir / "b.tar").ok());
-    ContainerManager manager({dir / "containers", dir / "crun", MINI_BINARY, 20s}, *store,
+    ContainerManager manager({dir / "containers", dir / "crun", {MINI_SHIM_BINARY}, 20s}, *store,
                              image::NewSystemMounter());
     ContainerRequest request;
     request.id = "missing-" + std::to_string(::getpid());
