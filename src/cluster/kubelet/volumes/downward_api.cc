@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cluster/kubelet/volumes/key_projection.h"
+#include "cluster/registry/apps/go_values.h"
 #include "cluster/registry/printing.h"
 
 namespace mini::cluster::kubelet::volumes {
@@ -18,36 +19,6 @@ namespace {
 const std::set<std::string, std::less<>> kFields = {
     "metadata.name",           "metadata.namespace", "metadata.uid", "spec.nodeName",
     "spec.serviceAccountName", "status.podIP",       "status.hostIP"};
-
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 Result<std::string> FieldFile(const json::object& pod, const std::string& path,
                               const pods::Sandbox& sandbox) {
@@ -72,7 +43,7 @@ std::string FormatMap(const json::object* map) {
   std::string out;
   for (const auto& [key, value] : sorted) {
     if (!out.empty()) out += '\n';
-    out += key + "=" + Quote(value);
+    out += key + "=" + registry::apps::GoQuote(value);  // Go's %q, as the kubelet writes it
   }
   return out;
 }
