@@ -367,6 +367,39 @@ for _ in $(seq 60); do
 done
 [ "$waiting" = "$want" ] || fail "a pod missing its ConfigMap waits as '$waiting', want '$want'"
 
+# Resource metrics, as `kubectl top` reads them from metrics.k8s.io: the node's, and a pod
+# burning a CPU shows its usage within seconds of starting (the node measures a first 1 s
+# window at once, then every 10 s).
+k api-resources
+expect_contains "$OUT" "metrics.k8s.io/v1beta1" "api-resources lists the metrics API"
+expect_contains "$OUT" "PodMetrics" "api-resources lists PodMetrics"
+expect_contains "$OUT" "NodeMetrics" "api-resources lists NodeMetrics"
+k top node
+expect_contains "$OUT" "MEMORY(bytes)" "kubectl top node's columns"
+[[ "$OUT" =~ (^|$'\n')mini\ +[0-9]+m\ +[0-9]+%\ +[0-9]+Mi\ +[0-9]+% ]] ||
+  fail "kubectl top node shows no CPU and memory for the node: $OUT"
+k run burn --image=$IMAGE \
+  --overrides='{"apiVersion":"v1","spec":{"terminationGracePeriodSeconds":1}}' -- sh -c 'while :; do :; done'
+k wait --for=condition=Ready pod/burn --timeout=60s
+for _ in $(seq 60); do
+  top=$(kubectl top pod burn --no-headers 2>/dev/null)
+  [[ "$top" =~ ^burn\ +([0-9]+)m ]] && [ "${BASH_REMATCH[1]}" -ge 50 ] && break
+  sleep 0.5
+done
+[[ "$top" =~ ^burn\ +([0-9]+)m\ +[0-9]+Mi ]] && [ "${BASH_REMATCH[1]}" -ge 50 ] ||
+  fail "kubectl top pod shows no CPU for a busy pod within 30 s: '$top'"
+k top pod burn --containers
+[[ "$OUT" =~ $'\n'burn\ +burn\ +[0-9]+m\ +[0-9]+Mi ]] || fail "kubectl top pod --containers: $OUT"
+k top pod -l run=burn
+expect_contains "$OUT" "burn" "kubectl top pod -l selects the labelled pod"
+case "$OUT" in *web*) fail "kubectl top pod -l run=burn shows other pods: $OUT" ;; esac
+k top pod --all-namespaces
+[[ "$OUT" =~ $'\n'default\ +burn\ + ]] || fail "kubectl top pod --all-namespaces: $OUT"
+run kubectl top pod nothing
+expect_code 1 "kubectl top of a pod that does not exist"
+expect_contains "$ERR" 'podmetrics.metrics.k8s.io "default/nothing" not found' "top of a missing pod"
+k delete pod burn
+
 # Deleting a pod stops its container.
 k delete pod web
 for _ in $(seq 80); do

@@ -9,6 +9,7 @@
 #include "cluster/api/schema/schema.h"
 #include "cluster/apiserver/rest/discovery.h"
 #include "cluster/apiserver/rest/handler.h"
+#include "cluster/apiserver/rest/metrics.h"
 #include "cluster/apiserver/rest/openapi_handlers.h"
 #include "cluster/apiserver/rest/service_account_tokens.h"
 #include "cluster/apiserver/version_handler.h"
@@ -45,7 +46,8 @@ Status ApiServerComponent::Start() {
   apiserver::InstallHealthHandlers(*router, health_);
   apiserver::InstallVersionHandler(*router);
   apiserver::rest::InstallDiscovery(*router, schema,
-                                    fmt::format("{}:{}", advertise, options_.secure_port));
+                                    fmt::format("{}:{}", advertise, options_.secure_port),
+                                    apiserver::rest::MetricsResources());
   apiserver::rest::InstallOpenApi(*router, schema);
   auto tokens = std::make_shared<apiserver::rest::ServiceAccountTokens>(*registry_, *issuer_);
   router->SetTokenAuthenticator(tokens);
@@ -53,6 +55,7 @@ Status ApiServerComponent::Start() {
       *router, *issuer_, fmt::format("https://{}:{}", advertise, options_.secure_port));
   apiserver::rest::InstallRest(*router,
                                std::make_shared<apiserver::rest::RestHandler>(*registry_, tokens, node_logs_));
+  apiserver::rest::InstallMetrics(*router, *registry_, node_stats_);
 
   apiserver::ServerOptions server_options;
   server_options.bind_address = options_.bind_address;

@@ -10,6 +10,7 @@
 #include "cluster/allinone/component.h"
 #include "cluster/allinone/control_plane.h"
 #include "cluster/apiserver/health.h"
+#include "cluster/apiserver/rest/metrics.h"
 #include "cluster/apiserver/rest/pod_logs.h"
 #include "cluster/apiserver/server.h"
 #include "cluster/auth/service_account_token.h"
@@ -39,6 +40,8 @@ class ApiServerComponent final : public Component {
   std::shared_ptr<const apiserver::Router> router() const { return router_; }
   /// Where nodes attach the source of their pods' logs (`kubectl logs`).
   apiserver::rest::NodeLogs& node_logs() const { return *node_logs_; }
+  /// Where nodes attach the source of their resource usage (`kubectl top`).
+  apiserver::rest::NodeStats& node_stats() const { return *node_stats_; }
 
  private:
   const ControlPlaneOptions options_;
@@ -50,6 +53,8 @@ class ApiServerComponent final : public Component {
   std::unique_ptr<registry::Registry> registry_;
   std::shared_ptr<apiserver::Router> router_;
   std::shared_ptr<apiserver::rest::NodeLogs> node_logs_ = std::make_shared<apiserver::rest::NodeLogs>();
+  std::shared_ptr<apiserver::rest::NodeStats> node_stats_ =
+      std::make_shared<apiserver::rest::NodeStats>();
   std::unique_ptr<apiserver::Server> server_;
 };
 

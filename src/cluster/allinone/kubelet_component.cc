@@ -91,6 +91,13 @@ Status KubeletComponent::Start() {
     return registered;
   }
   agent_->Start();
+  // The node's own usage is measured even when it cannot run pods.
+  stats_ = std::make_shared<kubelet::stats::StatsCollector>([this] {
+    return pods_ != nullptr ? kubelet::stats::RunningContainers(*containers_)
+                            : std::vector<kubelet::stats::RunningContainer>();
+  });
+  stats_->Start();
+  apiserver_.node_stats().Attach(name, stats_);
   return Status::Ok();
 }
 
@@ -100,6 +107,11 @@ void KubeletComponent::Stop() {
     agent_.reset();
   }
   apiserver_.node_logs().Detach(options_.node_name);
+  apiserver_.node_stats().Detach(options_.node_name);
+  if (stats_ != nullptr) {
+    stats_->Stop();  // before the containers it reads go away
+    stats_.reset();
+  }
   if (pods_ != nullptr) {
     pods_->Stop();
     pods_.reset();

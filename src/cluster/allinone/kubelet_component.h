@@ -14,6 +14,7 @@
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/node_agent.h"
 #include "cluster/kubelet/pods/pod_manager.h"
+#include "cluster/kubelet/stats/collector.h"
 #include "cluster/runtime/containers/container_manager.h"
 #include "cluster/runtime/image/image_store.h"
 #include "cluster/runtime/image/pull_policy.h"
@@ -45,6 +46,7 @@ class KubeletComponent final : public Component {
   std::unique_ptr<kubelet::volumes::VolumeApi> volume_api_;      // claims and tokens for volumes
   std::unique_ptr<client::EventRecorder> events_;  // the pods' events
   std::unique_ptr<kubelet::pods::PodManager> pods_;
+  std::shared_ptr<kubelet::stats::StatsCollector> stats_;  // for `kubectl top`
   kubelet::RuntimeState runtime_;
   std::unique_ptr<kubelet::NodeAgent> agent_;
 };

@@ -50,13 +50,16 @@ struct Group {
   std::map<std::string, std::vector<const schema::Resource*>, std::greater<>> versions;
 };
 
-std::vector<Group> Groups(const schema::Schema& schema) {
+std::vector<Group> Groups(const schema::Schema& schema,
+                          const std::vector<schema::Resource>& served_elsewhere) {
   std::map<std::string, Group> by_name;
-  for (const schema::Resource& resource : schema.resources()) {
+  auto add = [&by_name](const schema::Resource& resource) {
     Group& group = by_name[resource.group];
     group.name = resource.group;
     group.versions[resource.version].push_back(&resource);
-  }
+  };
+  for (const schema::Resource& resource : schema.resources()) add(resource);
+  for (const schema::Resource& resource : served_elsewhere) add(resource);
   std::vector<Group> groups;
   for (auto& [name, group] : by_name) groups.push_back(std::move(group));
   std::stable_sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) {
@@ -172,8 +175,9 @@ Handler Negotiated(json::object aggregated, json::object legacy) {
 }  // namespace
 
 void InstallDiscovery(Router& router, const schema::Schema& schema,
-                      const std::string& server_address) {
-  std::vector<Group> groups = Groups(schema);
+                      const std::string& server_address,
+                      const std::vector<schema::Resource>& served_elsewhere) {
+  std::vector<Group> groups = Groups(schema, served_elsewhere);
   json::array core_items, group_items, legacy_groups;
   for (const Group& group : groups) {
     if (group.name.empty()) {
