@@ -2,8 +2,8 @@
 # Real pods on `mini start --driver=native`, driven by the real kubectl: scheduled onto the
 # node, run by crun from an image loaded with `mini image load`, with addresses on the pod
 # network, restart policies and the crash-loop back-off, probes, lifecycle hooks, termination
-# messages, image errors, volumes, deletion, and a `mini delete` that leaves no container,
-# mount or network namespace behind.
+# messages, image errors, volumes, runAsNonRoot, hostPorts, deletion, and a `mini delete` that
+# leaves no container, mount, network namespace or port forward behind.
 #
 #   pods_test.sh MINI IMAGE_CACHE_DIR
 source "$(dirname "$0")/lib.sh"
@@ -403,6 +403,96 @@ expect_code 1 "kubectl top of a pod that does not exist"
 expect_contains "$ERR" 'podmetrics.metrics.k8s.io "default/nothing" not found' "top of a missing pod"
 k delete pod burn
 
+# runAsNonRoot: the kubelet refuses a container that would run as root, in its words, and
+# runs one given a non-root user.
+cat >"$WORK/nonroot.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: rootless}
+spec:
+  securityContext: {runAsNonRoot: true}
+  containers:
+  - {name: app, image: $IMAGE, command: [sleep, "300"]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nonroot}
+spec:
+  securityContext: {runAsNonRoot: true, runAsUser: 1000}
+  containers:
+  - {name: app, image: $IMAGE, command: [sh, -c, 'echo "uid=\$(id -u)"; exec sleep 300']}
+YAML
+k apply -f "$WORK/nonroot.yaml"
+k get pod rootless -o jsonpath='{.metadata.uid}'
+want="CreateContainerConfigError: container has runAsNonRoot and image will run as root (pod: \"rootless_default($OUT)\", container: app)"
+for _ in $(seq 60); do
+  waiting=$(kubectl get pod rootless -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}: {.status.containerStatuses[0].state.waiting.message}' 2>/dev/null)
+  [ "$waiting" = "$want" ] && break
+  sleep 0.5
+done
+[ "$waiting" = "$want" ] || fail "a runAsNonRoot pod of a root image waits as '$waiting', want '$want'"
+k wait --for=condition=Ready pod/nonroot --timeout=60s
+wait_log nonroot app "uid=1000" || fail "the runAsUser 1000 container printed '$line', want uid=1000"
+k delete pod rootless nonroot --wait=false
+
+# hostPort: the node's port forwards to the pod; a second pod asking for it is not scheduled.
+hostport=$(free_port)
+node_ip=$(kubectl get node mini -o jsonpath='{.status.addresses[0].address}')
+[ -n "$node_ip" ] || fail "the node reports no address"
+hostport_pod() {
+  cat <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: $1}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: $IMAGE
+    command: [sh, -c, 'mkdir -p /www && echo "served by $1" >/www/index.html && exec httpd -f -p 8082 -h /www']
+    ports: [{containerPort: 8082, hostPort: $hostport}]
+YAML
+}
+hostport_pod hostweb >"$WORK/hostweb.yaml"
+k apply -f "$WORK/hostweb.yaml"
+k wait --for=condition=Ready pod/hostweb --timeout=60s
+served=""
+for _ in $(seq 20); do
+  served=$(wget -q -T 2 -O - "http://$node_ip:$hostport/" 2>/dev/null) && break
+  sleep 0.5
+done
+[ "$served" = "served by hostweb" ] || fail "the node's $node_ip:$hostport answered '$served', want the pod's page"
+nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " ||
+  fail "no nft forward for hostPort $hostport: $(nft list map ip mini-nat hostports 2>&1)"
+hostport_pod hostweb2 >"$WORK/hostweb2.yaml"
+k apply -f "$WORK/hostweb2.yaml"
+scheduled=""
+for _ in $(seq 30); do
+  scheduled=$(kubectl get pod hostweb2 -o jsonpath='{.status.conditions[?(@.type=="PodScheduled")].message}' 2>/dev/null)
+  [ -n "$scheduled" ] && break
+  sleep 0.5
+done
+expect_contains "$scheduled" "node(s) didn't have free ports for the requested pod ports" \
+  "the second pod asking for hostPort $hostport"
+k get pod hostweb2 -o jsonpath='{.status.phase}'
+[ "$OUT" = "Pending" ] || fail "the second pod with hostPort $hostport is '$OUT', want Pending"
+k get events --field-selector involvedObject.name=hostweb2,reason=FailedScheduling -o name
+[ -n "$OUT" ] || fail "no FailedScheduling event for the second pod with hostPort $hostport"
+# The second pod goes first, or it would take the port as soon as the first is gone.
+k delete pod hostweb2
+k delete pod hostweb
+for _ in $(seq 20); do
+  nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " || break
+  sleep 0.5
+done
+wget -q -T 2 -O - "http://$node_ip:$hostport/" >/dev/null 2>&1 &&
+  fail "the node's port $hostport still answers after its pod was deleted"
+nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " &&
+  fail "the nft forward of hostPort $hostport outlived its pod"
+# One left running for `mini delete` to clean up.
+k apply -f "$WORK/hostweb.yaml"
+k wait --for=condition=Ready pod/hostweb --timeout=60s
+
 # Deleting a pod stops its container.
 k delete pod web
 for _ in $(seq 80); do
@@ -420,5 +510,7 @@ expect_code 0 "delete"
 pgrep -f "shim --crun-root $data" >/dev/null && fail "shims outlived delete"
 mount | grep -q "$data" && fail "mounts outlived delete: $(mount | grep "$data")"
 [ -z "$(ip netns list | grep '^mini-')" ] || fail "network namespaces outlived delete: $(ip netns list)"
+nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " &&
+  fail "the nft forward of hostPort $hostport outlived delete"
 
 finish

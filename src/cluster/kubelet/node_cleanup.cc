@@ -5,6 +5,7 @@
 
 #include <system_error>
 
+#include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/volumes/empty_dir.h"
 #include "common/command.h"
 #include "common/files.h"
@@ -26,6 +27,9 @@ Status CleanupNode(const fs::path& data_dir) {
   for (const auto& entry : fs::directory_iterator(data_dir / "pods", error)) {
     MINI_RETURN_IF_ERROR(volumes::UnmountVolumes(entry.path()));
   }
+  // The forwards go before the claims: the node's ports must not lead to addresses reused later.
+  MINI_RETURN_IF_ERROR(
+      network::RemoveRecordedHostPorts(data_dir / "network", network::BridgeOptions{}.nat_table));
   // Each address claim names the sandbox that holds it, and so its network namespace.
   for (const auto& entry : fs::directory_iterator(data_dir / "network" / "ips", error)) {
     auto owner = ReadFile(entry.path());

@@ -1,6 +1,6 @@
 // Removes everything a node ran from the host: containers (and, with them, their shims),
-// their overlay roots, the pods' memory-backed volumes and network namespaces. For the native driver, where the
-// node is the host itself: deleting the machine must leave the host as it was, even when the
+// their overlay roots, the pods' memory-backed volumes, network namespaces and hostPort
+// forwards. For the native driver, where the node is the host itself: deleting the machine must leave the host as it was, even when the
 // control plane was killed before it could stop its pods.
 #pragma once
 

@@ -23,6 +23,17 @@ struct PodInfo {
 };
 PodInfo MakePodInfo(boost::json::object pod);
 
+/// A node port a container asks for (containers[].ports[].hostPort), with Kubernetes'
+/// defaults filled in: hostIP "0.0.0.0" (every address), protocol "TCP".
+struct HostPortUse {
+  std::string ip;
+  std::string protocol;
+  int64_t port = 0;
+  /// Whether two uses need the same port of the node.
+  bool ConflictsWith(const HostPortUse& other) const;
+};
+std::vector<HostPortUse> HostPortsOf(const boost::json::object& pod);
+
 /// A node with the pods already bound or assumed to it.
 struct NodeInfo {
   boost::json::object node;
@@ -31,6 +42,7 @@ struct NodeInfo {
   Resources requested;           // sum of the pods' effective requests
   Resources non_zero_requested;  // the same with scoring's defaults
   int64_t pod_count = 0;
+  std::vector<HostPortUse> used_ports;  // the hostPorts of those pods
 };
 NodeInfo MakeNodeInfo(boost::json::object node);
 /// Counts `pod` as running on `node`.

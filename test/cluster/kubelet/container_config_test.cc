@@ -3,6 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "cluster/runtime/containers/user_lookup.h"
+#include "test/temp_dir.h"
 
 namespace mini::cluster::kubelet::pods {
 namespace {
@@ -116,6 +121,152 @@ TEST_SUITE("kubelet/config_source") {
     CHECK(DecodeBase64("").value().empty());
     CHECK(DecodeBase64("a$==").status().code() == Code::kInvalidArgument);
     CHECK(DecodeBase64("abc").status().code() == Code::kInvalidArgument);
+  }
+}
+
+TEST_SUITE("kubelet/security") {
+  json::object SecurePod(const std::string& pod_context, const std::string& container_context) {
+    return json::parse(R"({"metadata":{"name":"web","namespace":"dev","uid":"u-1"},)"
+                       R"("spec":{"securityContext":)" + pod_context +
+                       R"(,"containers":[{"name":"app","securityContext":)" +
+                       container_context + "}]}}")
+        .as_object();
+  }
+
+  Status Verify(const json::object& pod, const std::string& image_user) {
+    runtime::image::ImageConfig image;
+    image.user = image_user;
+    return VerifyRunAsNonRoot(pod, pod.at("spec").at("containers").at(0).as_object(), image);
+  }
+
+  TEST_CASE("runAsNonRoot refuses root, as the kubelet words it") {
+    const std::string where = R"x((pod: "web_dev(u-1)", container: app))x";
+    Status root = Verify(SecurePod(R"({"runAsNonRoot":true})", R"({"runAsUser":0})"), "1000");
+    CHECK(root.code() == Code::kFailedPrecondition);
+    CHECK(root.message() == "container's runAsUser breaks non-root policy " + where);
+    for (const char* user : {"", "0", "root", "0:0"}) {
+      Status image_root = Verify(SecurePod("{}", R"({"runAsNonRoot":true})"), user);
+      CAPTURE(user);
+      if (std::string(user) == "root") {
+        CHECK(image_root.message() ==
+              "container has runAsNonRoot and image has non-numeric user (root), cannot verify "
+              "user is non-root " + where);
+      } else {
+        CHECK(image_root.message() ==
+              "container has runAsNonRoot and image will run as root " + where);
+      }
+    }
+    CHECK(Verify(SecurePod("{}", R"({"runAsNonRoot":true})"), "app:staff").message() ==
+          "container has runAsNonRoot and image has non-numeric user (app), cannot verify user "
+          "is non-root " + where);
+  }
+
+  TEST_CASE("runAsNonRoot passes a non-root user; the container's context wins over the pod's") {
+    CHECK(Verify(SecurePod(R"({"runAsNonRoot":true})", R"({"runAsUser":1000})"), "").ok());
+    CHECK(Verify(SecurePod(R"({"runAsNonRoot":true,"runAsUser":1000})", "{}"), "").ok());
+    CHECK(Verify(SecurePod("{}", R"({"runAsNonRoot":true})"), "1000:1000").ok());
+    CHECK(Verify(SecurePod(R"({"runAsNonRoot":true})", R"({"runAsNonRoot":false})"), "").ok());
+    CHECK_FALSE(
+        Verify(SecurePod(R"({"runAsNonRoot":false})", R"({"runAsNonRoot":true})"), "").ok());
+    CHECK_FALSE(
+        Verify(SecurePod(R"({"runAsNonRoot":true,"runAsUser":1000})", R"({"runAsUser":0})"), "")
+            .ok());
+    CHECK(Verify(SecurePod("{}", "{}"), "").ok());
+  }
+
+  TEST_CASE("the refusal is a config error and stops the container's config") {
+    mini::testing::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "volumes");
+    auto pod = SecurePod(R"({"runAsNonRoot":true})", "{}");
+    auto config = ContainerConfigFor(pod, pod.at("spec").at("containers").at(0).as_object(),
+                                     Sandbox{.dir = dir.path()}, runtime::image::ImageConfig{},
+                                     dir.path() / "c");
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.status().message().starts_with("container has runAsNonRoot and image will run"));
+  }
+
+  TEST_CASE("image users: numbers are taken, names are left for the runtime") {
+    ImageUser both = ParseImageUser("1000:2000");
+    CHECK(both.uid == 1000u);
+    CHECK(both.gid == 2000u);
+    CHECK(both.name.empty());
+    ImageUser named = ParseImageUser("app:staff");
+    CHECK_FALSE(named.uid.has_value());
+    CHECK(named.name == "app");
+    CHECK(named.group == "staff");
+    CHECK(ParseImageUser("99999999999").name == "99999999999");  // beyond 32 bits: not a uid
+    CHECK_FALSE(ParseImageUser("").uid.has_value());
+
+    mini::testing::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "volumes");
+    auto config_for = [&](const std::string& pod_context, const std::string& user) {
+      auto pod = SecurePod(pod_context, "{}");
+      runtime::image::ImageConfig image;
+      image.user = user;
+      return ContainerConfigFor(pod, pod.at("spec").at("containers").at(0).as_object(),
+                                Sandbox{.dir = dir.path()}, image, dir.path() / "c")
+          .value();
+    };
+    auto numeric = config_for("{}", "1000:1000");
+    CHECK(numeric.uid == 1000u);
+    CHECK(numeric.gid == 1000u);
+    CHECK(numeric.gid_given);
+    auto name = config_for("{}", "nobody");
+    CHECK(name.user_name == "nobody");
+    CHECK_FALSE(name.gid_given);
+    auto overridden = config_for(R"({"runAsUser":5,"runAsGroup":6})", "nobody:staff");
+    CHECK(overridden.uid == 5u);
+    CHECK(overridden.gid == 6u);
+    CHECK(overridden.user_name.empty());
+    CHECK(overridden.group_name.empty());
+  }
+
+  TEST_CASE("names resolve from the image's passwd and group files, as runc does") {
+    const std::string passwd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n"
+                               "app:x:1000:1001::/home/app:/bin/sh\n";
+    const std::string group = "root:x:0:\nstaff:x:50:app\n";
+    runtime::oci::ContainerConfig config;
+    config.user_name = "app";
+    REQUIRE(runtime::containers::ResolveUserNamesFrom(passwd, group, config).ok());
+    CHECK(config.uid == 1000u);
+    CHECK(config.gid == 1001u);
+    config.group_name = "staff";
+    REQUIRE(runtime::containers::ResolveUserNamesFrom(passwd, group, config).ok());
+    CHECK(config.gid == 50u);
+    runtime::oci::ContainerConfig given;
+    given.user_name = "nobody";
+    given.gid = 7;
+    given.gid_given = true;
+    REQUIRE(runtime::containers::ResolveUserNamesFrom(passwd, group, given).ok());
+    CHECK(given.uid == 65534u);
+    CHECK(given.gid == 7u);
+    runtime::oci::ContainerConfig missing;
+    missing.user_name = "ghost";
+    Status refused = runtime::containers::ResolveUserNamesFrom(passwd, group, missing);
+    CHECK(refused.code() == Code::kNotFound);
+    CHECK(refused.message() == "unable to find user ghost: no matching entries in passwd file");
+    missing.user_name.clear();
+    missing.group_name = "ghosts";
+    CHECK(runtime::containers::ResolveUserNamesFrom(passwd, group, missing).message() ==
+          "unable to find group ghosts: no matching entries in group file");
+    runtime::oci::ContainerConfig no_files;
+    no_files.user_name = "app";
+    CHECK_FALSE(runtime::containers::ResolveUserNamesFrom("", "", no_files).ok());
+  }
+
+  TEST_CASE("the lookup in a root never follows a symlink out of it") {
+    mini::testing::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "etc");
+    std::filesystem::create_symlink("/etc/passwd", dir.path() / "etc" / "passwd");
+    runtime::oci::ContainerConfig config;
+    config.user_name = "root";
+    CHECK_FALSE(runtime::containers::ResolveUserNames(dir.path(), config).ok());
+    std::filesystem::remove(dir.path() / "etc" / "passwd");
+    std::ofstream(dir.path() / "etc" / "passwd") << "root:x:0:0::/:/bin/sh\napp:x:10:20::/:\n";
+    config.user_name = "app";
+    REQUIRE(runtime::containers::ResolveUserNames(dir.path(), config).ok());
+    CHECK(config.uid == 10u);
+    CHECK(config.gid == 20u);
   }
 }
 

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <thread>
 
@@ -40,6 +41,65 @@ TEST_SUITE("kubelet/network/ipam") {
   }
 }
 
+TEST_SUITE("kubelet/network/hostports") {
+  boost::json::object Pod(const std::string& spec) {
+    return boost::json::parse(R"({"metadata":{"name":"p"},"spec":)" + spec + "}").as_object();
+  }
+
+  TEST_CASE("a pod's hostPorts become forwards; hostNetwork pods and bare ports have none") {
+    auto pod = Pod(R"({"containers":[{"ports":[{"containerPort":80,"hostPort":18080},
+      {"containerPort":53,"hostPort":5353,"protocol":"UDP"},{"containerPort":9090}]},
+      {"ports":[{"containerPort":7,"hostPort":7007,"protocol":"SCTP"}]}]})");
+    CHECK(PortMappingsOf(pod) == std::vector<PortMapping>{
+                                     {"tcp", 18080, 80}, {"udp", 5353, 53}, {"sctp", 7007, 7}});
+    CHECK(PortMappingsOf(Pod(R"({"hostNetwork":true,"containers":[{"ports":[
+      {"containerPort":80,"hostPort":80}]}]})")).empty());
+    CHECK(PortMappingsOf(Pod(R"({"containers":[{"ports":[{"containerPort":80,
+      "hostPort":"x"}]}]})")).empty());
+    CHECK(PortMappingsOf(Pod("{}")).empty());
+  }
+
+  TEST_CASE("the nft text adds and removes map elements in one batch") {
+    std::vector<PortMapping> ports = {{"tcp", 18080, 80}, {"udp", 5353, 53}};
+    const std::string declare =
+        "add table ip t\n"
+        "add map ip t hostports { type inet_proto . inet_service : ipv4_addr . inet_service; }\n";
+    CHECK(AddHostPortRules("t", "10.244.0.5", ports) ==
+          declare +
+              "add element ip t hostports { tcp . 18080 : 10.244.0.5 . 80, "
+              "udp . 5353 : 10.244.0.5 . 53 }\n");
+    // Adding the same forwards first makes the delete succeed whether or not they are there.
+    CHECK(DeleteHostPortRules("t", "10.244.0.5", ports) ==
+          AddHostPortRules("t", "10.244.0.5", ports) +
+              "delete element ip t hostports { tcp . 18080, udp . 5353 }\n");
+    CHECK(DeleteHostPortRules("t", "10.244.0.5", {}) == declare);
+    CHECK(AddHostPortRules("t", "10.244.0.5", {}) == declare);
+    std::string base = HostPortBaseRules("t");
+    CHECK(base.starts_with(declare));
+    CHECK(base.find("add chain ip t hostports-prerouting { type nat hook prerouting priority "
+                    "dstnat; policy accept; }") != std::string::npos);
+    CHECK(base.find("add rule ip t hostports-output fib daddr type local dnat ip to meta "
+                    "l4proto . th dport map @hostports\n") != std::string::npos);
+    CHECK(base.find("flush chain ip t hostports-prerouting") <
+          base.find("add rule ip t hostports-prerouting"));
+  }
+
+  TEST_CASE("the record of a pod's forwards reads back; bad records are refused") {
+    HostPortRecord record{"10.244.0.5", {{"tcp", 18080, 80}, {"sctp", 7, 7}}};
+    CHECK(FormatHostPortRecord(record) == "10.244.0.5\ntcp 18080 80\nsctp 7 7\n");
+    CHECK(ParseHostPortRecord(FormatHostPortRecord(record)).value() == record);
+    CHECK(ParseHostPortRecord("10.244.0.5\n").value().ports.empty());
+    CHECK_FALSE(ParseHostPortRecord("").ok());
+    CHECK_FALSE(ParseHostPortRecord("tcp 1 2\n").ok());
+    for (const char* bad : {"tcp 18080", "icmp 1 2", "tcp 0 80", "tcp 70000 80", "tcp 1 2 3"}) {
+      auto parsed = ParseHostPortRecord(std::string("10.0.0.1\n") + bad);
+      CAPTURE(bad);
+      CHECK_FALSE(parsed.ok());
+      CHECK(parsed.status().message().find("bad hostPort record") != std::string::npos);
+    }
+  }
+}
+
 // Needs root (network namespaces, a bridge, nftables), as the node agent does.
 TEST_SUITE("kubelet/network/bridge") {
   TEST_CASE("two pod sandboxes get addresses on one bridge and reach each other") {
@@ -52,14 +112,24 @@ TEST_SUITE("kubelet/network/bridge") {
     options.state_dir = dir.path();
     auto network = NewBridgeNetwork(options);
 
-    auto a = network->Setup("test-sandbox-a");
+    const std::vector<PortMapping> ports = {{"tcp", 17071, 7070}};
+    auto a = network->Setup("test-sandbox-a", ports);
     REQUIRE_MESSAGE(a.ok(), a.status().ToString());
-    auto b = network->Setup("test-sandbox-b");
+    auto b = network->Setup("test-sandbox-b", {});
     REQUIRE_MESSAGE(b.ok(), b.status().ToString());
     CHECK(a->ip == "10.250.0.2");
     CHECK(b->ip == "10.250.0.3");
     CHECK(std::filesystem::exists(a->netns));
-    CHECK(network->Setup("test-sandbox-a").value().ip == a->ip);  // idempotent
+    CHECK(network->Setup("test-sandbox-a", ports).value().ip == a->ip);  // idempotent
+    auto forwards = [] {
+      auto listed = RunCommand({"nft", "list", "map", "ip", "minitest-nat", "hostports"});
+      return listed.ok() ? listed->output : "";
+    };
+    CHECK(forwards().find("tcp . 17071 : 10.250.0.2 . 7070") != std::string::npos);
+    // A restarted agent makes the map again from its records: a lost forward comes back.
+    REQUIRE(RunCommand({"nft", "flush", "map", "ip", "minitest-nat", "hostports"}).ok());
+    REQUIRE(NewBridgeNetwork(options)->Setup("test-sandbox-a", ports).ok());
+    CHECK(forwards().find("tcp . 17071 : 10.250.0.2 . 7070") != std::string::npos);
 
     // A listener in one namespace, a client in the other.
     std::thread server([&] {
@@ -85,6 +155,8 @@ TEST_SUITE("kubelet/network/bridge") {
       CHECK_MESSAGE(down.ok(), down.ToString());
     }
     CHECK_FALSE(std::filesystem::exists(a->netns));
+    CHECK(forwards().find("17071") == std::string::npos);
+    CHECK(forwards().find("hostports") != std::string::npos);  // the map itself stays
     (void)RunCommand({"ip", "link", "delete", "minitest0"});
     (void)RunCommand({"nft", "delete", "table", "ip", "minitest-nat"});
   }

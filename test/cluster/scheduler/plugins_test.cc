@@ -160,6 +160,40 @@ TEST_SUITE("scheduler plugins") {
     CHECK(filter.Filter(Pod(""), node).reasons == std::vector<std::string>{"Too many pods"});
   }
 
+  TEST_CASE("NodePorts: a hostPort is taken per protocol and overlapping address") {
+    NodePorts filter;
+    NodeInfo node = Node();
+    AddPod(node, Parse(R"({"spec":{"containers":[{"ports":[
+      {"containerPort":80,"hostPort":8080},
+      {"containerPort":53,"hostPort":5353,"protocol":"UDP","hostIP":"10.0.0.1"}]}]}})"));
+    auto wants = [&](const std::string& port) {
+      return filter.Filter(Pod(R"("containers":[{"ports":[)" + port + "]}]"), node);
+    };
+    FilterStatus taken = wants(R"({"containerPort":81,"hostPort":8080})");
+    CHECK(taken.code == FilterStatus::Code::kUnschedulable);
+    CHECK(taken.reasons ==
+          std::vector<std::string>{"node(s) didn't have free ports for the requested pod ports"});
+    CHECK_FALSE(wants(R"({"containerPort":80,"hostPort":8080,"hostIP":"10.0.0.2"})").ok());
+    CHECK(wants(R"({"containerPort":80,"hostPort":8080,"protocol":"UDP"})").ok());
+    CHECK(wants(R"({"containerPort":80,"hostPort":8081})").ok());
+    CHECK(wants(R"({"containerPort":80})").ok());  // no hostPort: nothing of the node's
+    CHECK_FALSE(wants(R"({"containerPort":1,"hostPort":5353,"protocol":"UDP"})").ok());
+    CHECK(wants(R"({"containerPort":1,"hostPort":5353,"protocol":"UDP","hostIP":"10.0.0.2"})")
+              .ok());
+    CHECK(filter.Filter(Pod(""), node).ok());
+  }
+
+  TEST_CASE("NodePorts runs among the default filters") {
+    std::vector<FilterPluginPtr> filters = DefaultFilters();
+    std::vector<ScorePluginPtr> scorers = DefaultScorers();
+    NodeInfo node = Node();
+    AddPod(node,
+           Parse(R"({"spec":{"containers":[{"ports":[{"containerPort":80,"hostPort":18080}]}]}})"));
+    PodInfo second = Pod(R"("containers":[{"ports":[{"containerPort":80,"hostPort":18080}]}])");
+    CHECK(Schedule(second, {node}, filters, scorers).message.starts_with(
+        "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."));
+  }
+
   TEST_CASE("failure messages as Kubernetes words them") {
     std::vector<FilterPluginPtr> filters = DefaultFilters();
     std::vector<ScorePluginPtr> scorers = DefaultScorers();

@@ -44,12 +44,13 @@ class BridgeNetwork final : public PodNetwork {
   explicit BridgeNetwork(BridgeOptions options)
       : options_(std::move(options)), ipam_(options_.state_dir / "ips", options_.cidr) {}
 
-  Result<PodAddress> Setup(const std::string& id) override {
+  Result<PodAddress> Setup(const std::string& id, const std::vector<PortMapping>& ports) override {
     MINI_RETURN_IF_ERROR(PrepareNode());
     MINI_ASSIGN_OR_RETURN(std::string ip, ipam_.Allocate(id));
     const std::string ns = NetnsName(id);
     const fs::path netns = fs::path("/run/netns") / ns;
     Status made = Configure(id, ns, netns, ip);
+    if (made.ok()) made = ForwardPorts(id, ip, ports);
     if (!made.ok()) {
       (void)Teardown(id);
       return made.WithContext("setting up the network of pod sandbox {}", id);
@@ -60,6 +61,22 @@ class BridgeNetwork final : public PodNetwork {
   Status Teardown(const std::string& id) override {
     const std::string ns = NetnsName(id);
     std::error_code error;
+    // The record, not the pod, says what to remove: the pod may be long gone.
+    const fs::path record = RecordPath(id);
+    if (auto text = ReadFile(record); text.ok()) {
+      auto forwards = ParseHostPortRecord(*text);
+      if (forwards.ok()) {
+        MINI_RETURN_IF_ERROR(
+            RunNftBatch(options_.state_dir / ("batch-" + id),
+                        DeleteHostPortRules(options_.nat_table, forwards->pod_ip, forwards->ports))
+                .WithContext("removing the hostPorts of pod sandbox {}", id));
+      } else {
+        // Kept, it would fail every teardown; the next start of the agent rebuilds the map.
+        spdlog::warn("pod sandbox {}: {}; its hostPorts stay until the node agent restarts",
+                     id, forwards.status().message());
+      }
+      fs::remove(record, error);
+    }
     if (fs::exists(fs::path("/run/netns") / ns, error)) {
       MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "delete", ns}).status());
     }
@@ -74,6 +91,21 @@ class BridgeNetwork final : public PodNetwork {
   }
 
  private:
+  fs::path RecordPath(const std::string& id) const {
+    return options_.state_dir / "hostports" / id;
+  }
+
+  // Recorded before the rules go in, so a teardown finds whatever a cut-short setup added.
+  Status ForwardPorts(const std::string& id, const std::string& ip,
+                      const std::vector<PortMapping>& ports) {
+    if (ports.empty()) return Status::Ok();
+    MINI_RETURN_IF_ERROR(
+        AtomicWriteFile(RecordPath(id), FormatHostPortRecord({ip, ports})));
+    return RunNftBatch(options_.state_dir / ("batch-" + id),
+                       AddHostPortRules(options_.nat_table, ip, ports))
+        .WithContext("forwarding the hostPorts of pod sandbox {}", id);
+  }
+
   // Two `ip -batch` runs (the host's side, then the pod's) instead of a process per step: the
   // processes were most of a pod's start-up time. The checks only run when a namespace is
   // already there (an agent restart, or a setup cut short), to repair it.
@@ -124,6 +156,11 @@ class BridgeNetwork final : public PodNetwork {
     MINI_RETURN_IF_ERROR(RunChecked({"ip", "addr", "replace", gateway, "dev", bridge}).status());
     MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "set", bridge, "up"}).status());
     MINI_RETURN_IF_ERROR(WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1"));
+    // A hostPort reached at 127.0.0.1 leaves through the bridge with that source, which the
+    // kernel drops as martian unless the bridge may route it; the masquerade below then gives
+    // it the gateway's address, which the pod can answer.
+    MINI_RETURN_IF_ERROR(
+        WriteSysctl(fmt::format("/proc/sys/net/ipv4/conf/{}/route_localnet", bridge), "1"));
     const std::string range = fmt::format("{}/{}", options_.cidr.Address(0), options_.cidr.prefix);
     const std::string& table = options_.nat_table;
     for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
@@ -132,9 +169,20 @@ class BridgeNetwork final : public PodNetwork {
               "{ type nat hook postrouting priority srcnat; policy accept; }"},
              {"nft", "flush", "chain", "ip", table, "postrouting"},
              {"nft", "add", "rule", "ip", table, "postrouting", "ip", "saddr", range, "ip",
-              "daddr", "!=", range, "masquerade"}}) {
+              "daddr", "!=", range, "masquerade"},
+             {"nft", "add", "rule", "ip", table, "postrouting", "ip", "saddr", "127.0.0.0/8",
+              "ip", "daddr", range, "masquerade"}}) {
       MINI_RETURN_IF_ERROR(RunChecked(argv).status().WithContext("programming pod NAT"));
     }
+    // The forwards are made again from the records, so a forward whose removal was lost (the
+    // host's state edited, a crash between the two) does not keep its port from a new pod.
+    std::string forwards =
+        HostPortBaseRules(table) + fmt::format("flush map ip {} hostports\n", table);
+    for (const auto& [id, record] : ReadHostPortRecords(options_.state_dir)) {
+      forwards += AddHostPortRules(table, record.pod_ip, record.ports);
+    }
+    MINI_RETURN_IF_ERROR(RunNftBatch(options_.state_dir / "batch-hostports", forwards)
+                             .WithContext("programming hostPort forwarding"));
     prepared_ = true;
     return Status::Ok();
   }

@@ -1,13 +1,16 @@
 // A pod's network: its own network namespace, joined to the node's bridge by a veth pair,
 // with an address from the pod CIDR, a default route through the bridge, and masquerade for
-// traffic leaving the node (the bridge CNI plugin's job in a kubeadm cluster). A small
+// traffic leaving the node (the bridge CNI plugin's job in a kubeadm cluster), and the node's
+// ports its containers ask for as hostPorts forwarded to it (the portmap plugin's). A small
 // interface so the pod lifecycle is tested with a fake; the real one drives iproute2 and nft.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "cluster/kubelet/network/host_ports.h"
 #include "cluster/kubelet/network/ipam.h"
 #include "common/status.h"
 
@@ -21,17 +24,19 @@ struct PodAddress {
 class PodNetwork {
  public:
   virtual ~PodNetwork() = default;
-  /// Creates (or, after a restart, finds) the network of sandbox `id`. Idempotent.
-  virtual Result<PodAddress> Setup(const std::string& id) = 0;
-  /// Removes the namespace, its interfaces and its address; idempotent.
+  /// Creates (or, after a restart, finds) the network of sandbox `id`, with the node's `ports`
+  /// forwarded to it. Idempotent.
+  virtual Result<PodAddress> Setup(const std::string& id,
+                                   const std::vector<PortMapping>& ports) = 0;
+  /// Removes the namespace, its interfaces, its port forwards and its address; idempotent.
   virtual Status Teardown(const std::string& id) = 0;
 };
 
 struct BridgeOptions {
   std::string bridge = "mini0";
-  std::string nat_table = "mini-nat";  // nftables table (family ip) holding the masquerade
+  std::string nat_table = "mini-nat";  // nftables table (family ip): masquerade, hostPorts
   Cidr cidr;                      // the node's pod CIDR; the bridge holds its first address
-  std::filesystem::path state_dir;  // IP claims
+  std::filesystem::path state_dir;  // IP claims, hostPort records
 };
 
 /// The real network, as root. Prepares the bridge, forwarding and NAT on first use.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "cluster/kubelet/volumes/sub_path.h"
@@ -9,6 +10,7 @@
 #include "cluster/registry/core/quantity.h"
 #include "cluster/registry/printing.h"
 #include "cluster/runtime/containers/container_manager.h"
+#include "cluster/runtime/containers/user_lookup.h"
 
 namespace mini::cluster::kubelet::pods {
 namespace json = boost::json;
@@ -66,7 +68,67 @@ runtime::oci::Mount Bind(std::string destination, std::filesystem::path source, 
   return {std::move(destination), source.string(), "bind", std::move(options)};
 }
 
+// A field of the container's securityContext, else of the pod's.
+const json::value* SecurityField(const json::object& pod, const json::object& container,
+                                 std::string_view key) {
+  for (const json::object* context :
+       {ObjectAt(container, "securityContext"), ObjectAt(pod, "spec.securityContext")}) {
+    const json::value* value = context ? context->if_contains(key) : nullptr;
+    if (value && !value->is_null()) return value;
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> SecurityId(const json::object& pod, const json::object& container,
+                                  std::string_view key) {
+  const json::value* value = SecurityField(pod, container, key);
+  if (value && (value->is_int64() || value->is_uint64())) return value->to_number<int64_t>();
+  return std::nullopt;
+}
+
 }  // namespace
+
+ImageUser ParseImageUser(const std::string& user) {
+  ImageUser parsed;
+  const size_t colon = user.find(':');
+  const std::string name = user.substr(0, colon);
+  const std::string group = colon == std::string::npos ? "" : user.substr(colon + 1);
+  parsed.uid = runtime::containers::NumericId(name);
+  if (!parsed.uid) parsed.name = name;
+  parsed.gid = runtime::containers::NumericId(group);
+  if (!parsed.gid) parsed.group = group;
+  return parsed;
+}
+
+Status VerifyRunAsNonRoot(const json::object& pod, const json::object& container,
+                          const runtime::image::ImageConfig& image) {
+  const json::value* non_root = SecurityField(pod, container, "runAsNonRoot");
+  if (non_root == nullptr || !non_root->is_bool() || !non_root->get_bool()) return Status::Ok();
+  const std::string where =
+      fmt::format("(pod: \"{}_{}({})\", container: {})", StringAt(pod, "metadata.name"),
+                  StringAt(pod, "metadata.namespace"), StringAt(pod, "metadata.uid"),
+                  StringAt(container, "name"));
+  if (auto uid = SecurityId(pod, container, "runAsUser")) {
+    if (*uid == 0) {
+      return Status(Code::kFailedPrecondition,
+                    "container's runAsUser breaks non-root policy " + where);
+    }
+    return Status::Ok();
+  }
+  // An image that names no user runs as root.
+  ImageUser user = ParseImageUser(image.user);
+  if (user.uid.value_or(0) == 0 && user.name.empty()) {
+    return Status(Code::kFailedPrecondition,
+                  "container has runAsNonRoot and image will run as root " + where);
+  }
+  if (!user.uid) {
+    return Status(Code::kFailedPrecondition,
+                  fmt::format("container has runAsNonRoot and image has non-numeric user ({}), "
+                              "cannot verify user is non-root {}",
+                              user.name, where));
+  }
+  return Status::Ok();
+}
 
 runtime::oci::Resources ResourcesOf(const json::object& container) {
   runtime::oci::Resources resources;
@@ -279,22 +341,27 @@ Result<runtime::oci::ContainerConfig> ContainerConfigFor(const json::object& pod
   config.network_namespace = sandbox.netns.string();
   config.resources = ResourcesOf(container);
 
-  // Security: the container's context over the pod's.
-  const json::object* pod_security = ObjectAt(pod, "spec.securityContext");
+  // Security: the container's context over the pod's, then the image's user.
+  MINI_RETURN_IF_ERROR(VerifyRunAsNonRoot(pod, container, image));
   const json::object* security = ObjectAt(container, "securityContext");
-  auto user_field = [&](std::string_view key) -> std::optional<int64_t> {
-    for (const json::object* context : {security, pod_security}) {
-      const json::value* value = context ? context->if_contains(key) : nullptr;
-      if (value && (value->is_int64() || value->is_uint64())) return value->to_number<int64_t>();
+  const std::optional<int64_t> run_as_user = SecurityId(pod, container, "runAsUser");
+  const std::optional<int64_t> run_as_group = SecurityId(pod, container, "runAsGroup");
+  if (run_as_user) {
+    config.uid = static_cast<uint32_t>(*run_as_user);
+  } else {
+    ImageUser user = ParseImageUser(image.user);
+    config.uid = user.uid.value_or(0);
+    config.user_name = user.name;
+    if (!run_as_group) {
+      config.gid = user.gid.value_or(0);
+      config.gid_given = user.gid.has_value();
+      config.group_name = user.group;
     }
-    return std::nullopt;
-  };
-  if (auto uid = user_field("runAsUser")) {
-    config.uid = static_cast<uint32_t>(*uid);
-  } else if (!image.user.empty() && std::all_of(image.user.begin(), image.user.end(), ::isdigit)) {
-    config.uid = static_cast<uint32_t>(std::stoul(image.user));
   }
-  if (auto gid = user_field("runAsGroup")) config.gid = static_cast<uint32_t>(*gid);
+  if (run_as_group) {
+    config.gid = static_cast<uint32_t>(*run_as_group);
+    config.gid_given = true;
+  }
   if (security) {
     config.privileged = security->contains("privileged") && security->at("privileged").is_bool() &&
                         security->at("privileged").get_bool();

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "cluster/kubelet/pods/config_source.h"
@@ -58,6 +59,22 @@ Result<runtime::oci::ContainerConfig> ContainerConfigFor(const boost::json::obje
                                                          const runtime::image::ImageConfig& image,
                                                          const std::filesystem::path& container_dir,
                                                          const EnvSources& sources = {});
+
+/// The user an image's config names ("1000", "1000:1000", "app", "app:staff"): numbers are
+/// taken as they are, names are left for the runtime to look up in the container's root.
+struct ImageUser {
+  std::optional<uint32_t> uid;
+  std::optional<uint32_t> gid;
+  std::string name;   // the user part when it is not a number
+  std::string group;  // the group part when it is not a number
+};
+ImageUser ParseImageUser(const std::string& user);
+
+/// The kubelet's runAsNonRoot check, the container's securityContext over the pod's:
+/// kFailedPrecondition in the kubelet's words when the container would run as root, or as a
+/// named user whose uid cannot be known before it runs.
+Status VerifyRunAsNonRoot(const boost::json::object& pod, const boost::json::object& container,
+                          const runtime::image::ImageConfig& image);
 
 /// The cgroup limits of a container's resources (cpu shares from the request, quota from the
 /// limit, memory limit), as the kubelet sets them.

@@ -74,7 +74,7 @@ Status PodWorker::EnsureSandbox(const json::object& pod) {
   if (host_network) {
     sandbox.ip = node_.host_ip;
   } else {
-    MINI_ASSIGN_OR_RETURN(network::PodAddress address, node_.network->Setup(uid_));
+    MINI_ASSIGN_OR_RETURN(network::PodAddress address, node_.network->Setup(uid_, network::PortMappingsOf(pod)));
     sandbox.ip = address.ip;
     sandbox.netns = address.netns;
   }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cluster/api/meta/ids.h"
+#include "cluster/runtime/containers/user_lookup.h"
 #include "common/command.h"
 #include "common/files.h"
 #include "common/process.h"
@@ -71,6 +72,7 @@ Status ContainerManager::Start(const ContainerRequest& request) {
 
   oci::ContainerConfig config = request.config;
   config.rootfs = rootfs.string();
+  MINI_RETURN_IF_ERROR(ResolveUserNames(rootfs, config));
   if (config.args.empty()) config.args = ResolveCommand({}, {}, image_config);
   config.env = MergeEnv(image_config.env, config.env);
   if (config.cwd.empty() || config.cwd == "/") {

@@ -37,6 +37,12 @@ struct ContainerConfig {
   std::string cwd = "/";
   uint32_t uid = 0;
   uint32_t gid = 0;
+  /// An image's user and group given by name, looked up in the root's /etc/passwd and
+  /// /etc/group when the container is created (see ResolveUserNames). A user name also sets
+  /// gid to the user's primary group unless a group is named or gid_given.
+  std::string user_name;
+  std::string group_name;
+  bool gid_given = false;
   std::vector<uint32_t> additional_gids;
   /// Kubernetes capability names ("NET_ADMIN", "CAP_NET_ADMIN" or "ALL").
   std::vector<std::string> capabilities_add;

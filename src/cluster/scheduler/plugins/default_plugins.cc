@@ -7,6 +7,7 @@ std::vector<FilterPluginPtr> DefaultFilters() {
   filters.push_back(std::make_unique<NodeUnschedulable>());
   filters.push_back(std::make_unique<TaintToleration>());
   filters.push_back(std::make_unique<NodeAffinity>());
+  filters.push_back(std::make_unique<NodePorts>());
   filters.push_back(std::make_unique<NodeResourcesFit>());
   return filters;
 }

@@ -30,6 +30,14 @@ class NodeAffinity final : public FilterPlugin {
   FilterStatus Filter(const PodInfo& pod, const NodeInfo& node) const override;
 };
 
+/// The pod's hostPorts must be free on the node: no pod there uses the same port and
+/// protocol on an overlapping address.
+class NodePorts final : public FilterPlugin {
+ public:
+  std::string_view Name() const override { return "NodePorts"; }
+  FilterStatus Filter(const PodInfo& pod, const NodeInfo& node) const override;
+};
+
 /// The pod's effective request must fit in what the node's pods leave of its allocatable.
 class NodeResourcesFit final : public FilterPlugin {
  public:
