@@ -82,7 +82,9 @@ Status MakeDirs(const fs::path& dir, mode_t mode) {
   return Status::Ok();
 }
 
-Status AtomicWriteFile(const fs::path& path, std::string_view content, mode_t mode) {
+Status AtomicWriteFile(const fs::path& path, std::string_view content, mode_t mode,
+                       Durability durability) {
+  const bool sync = durability == Durability::kDurable;
   MINI_RETURN_IF_ERROR(MakeDirs(path.parent_path()));
   fs::path tmp = path;
   tmp += fmt::format(".tmp-{}", ::getpid());
@@ -95,7 +97,7 @@ Status AtomicWriteFile(const fs::path& path, std::string_view content, mode_t mo
     // The umask must not widen or narrow what the caller asked for (keys stay 0600).
     ::fchmod(f.fd, mode);
     status = WriteAll(f.fd, content, path);
-    if (status.ok() && ::fsync(f.fd) != 0) {
+    if (status.ok() && sync && ::fsync(f.fd) != 0) {
       status = ErrnoError(CodeFromErrno(errno), errno, fmt::format("syncing {}", path.string()));
     }
   }
@@ -106,7 +108,7 @@ Status AtomicWriteFile(const fs::path& path, std::string_view content, mode_t mo
     ::unlink(tmp.c_str());
     return status;
   }
-  SyncDirectory(path.parent_path());
+  if (sync) SyncDirectory(path.parent_path());
   return Status::Ok();
 }
 

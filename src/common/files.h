@@ -18,11 +18,17 @@ namespace mini {
 /// Reads a whole file. kNotFound when it does not exist.
 Result<std::string> ReadFile(const std::filesystem::path& path);
 
+/// Whether a write must survive a power loss (kDurable), or only a crash of the process: state
+/// that a reboot makes moot anyway, such as a running container's files, need not wait for the
+/// disk (each sync costs milliseconds, and a pod start writes a dozen such files).
+enum class Durability { kDurable, kVolatile };
+
 /// Replaces `path` with `content`: writes a temporary file beside it, fsyncs it, renames it over
-/// the target and fsyncs the directory. On failure the old file is untouched and the temporary
-/// one removed. The new file gets `mode`; parent directories are created (0700) if missing.
+/// the target and fsyncs the directory (the syncs only when kDurable). On failure the old file
+/// is untouched and the temporary one removed. The new file gets `mode`; parent directories are
+/// created (0700) if missing.
 Status AtomicWriteFile(const std::filesystem::path& path, std::string_view content,
-                       mode_t mode = 0644);
+                       mode_t mode = 0644, Durability durability = Durability::kDurable);
 
 /// Creates a directory and its parents with `mode` if they do not exist.
 Status MakeDirs(const std::filesystem::path& dir, mode_t mode = 0700);

@@ -100,7 +100,7 @@ class BridgeNetwork final : public PodNetwork {
                       const std::vector<PortMapping>& ports) {
     if (ports.empty()) return Status::Ok();
     MINI_RETURN_IF_ERROR(
-        AtomicWriteFile(RecordPath(id), FormatHostPortRecord({ip, ports})));
+        AtomicWriteFile(RecordPath(id), FormatHostPortRecord({ip, ports}), 0644, Durability::kVolatile));
     return RunNftBatch(options_.state_dir / ("batch-" + id),
                        AddHostPortRules(options_.nat_table, ip, ports))
         .WithContext("forwarding the hostPorts of pod sandbox {}", id);
@@ -135,7 +135,7 @@ class BridgeNetwork final : public PodNetwork {
     const fs::path file = options_.state_dir / ("batch-" + id);
     std::string text;
     for (const std::string& command : commands) text += command + "\n";
-    MINI_RETURN_IF_ERROR(AtomicWriteFile(file, text));
+    MINI_RETURN_IF_ERROR(AtomicWriteFile(file, text, 0644, Durability::kVolatile));
     argv.insert(argv.end(), {"-batch", file.string()});
     Status ran = RunChecked(argv).status();
     std::error_code error;

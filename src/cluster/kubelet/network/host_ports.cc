@@ -172,7 +172,7 @@ std::map<std::string, HostPortRecord> ReadHostPortRecords(const fs::path& state_
 }
 
 Status RunNftBatch(const fs::path& scratch, const std::string& batch) {
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(scratch, batch));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(scratch, batch, 0644, Durability::kVolatile));
   Status ran = RunChecked({"nft", "-f", scratch.string()}).status();
   std::error_code error;
   fs::remove(scratch, error);

@@ -80,10 +80,10 @@ Status PodWorker::EnsureSandbox(const json::object& pod) {
   }
   std::string hostname = StringAt(pod, "spec.hostname").empty() ? StringAt(pod, "metadata.name")
                                                                 : StringAt(pod, "spec.hostname");
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "etc-hosts", HostsFile(sandbox.ip, hostname)));
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "hostname", hostname + "\n"));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "etc-hosts", HostsFile(sandbox.ip, hostname), 0644, Durability::kVolatile));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "hostname", hostname + "\n", 0644, Durability::kVolatile));
   auto resolv = ReadFile("/etc/resolv.conf");
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "resolv.conf", resolv.ok() ? *resolv : ""));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(sandbox.dir / "resolv.conf", resolv.ok() ? *resolv : "", 0644, Durability::kVolatile));
   start_time_ = mini::api::meta::Rfc3339Now();
   sandbox_ = std::move(sandbox);
   return Status::Ok();
@@ -143,7 +143,7 @@ void PodWorker::Start(const json::object& pod, const json::object& spec, Contain
   const std::string id = fmt::format("{}-{}-{}", uid_, name, c.restarts);
   const fs::path container_dir = sandbox_->dir / "containers" / name;
   (void)MakeDirs(container_dir);
-  (void)AtomicWriteFile(container_dir / "termination-log", "");
+  (void)AtomicWriteFile(container_dir / "termination-log", "", 0644, Durability::kVolatile);
   auto config = image_config.ok()
                     ? ContainerConfigFor(pod, spec, *sandbox_, *image_config, container_dir, node_.env)
                     : Result<runtime::oci::ContainerConfig>(image_config.status());

@@ -72,7 +72,7 @@ Status WriteFiles(const fs::path& version, const Projection& files) {
   for (const auto& [path, file] : files) {
     const fs::path target = version / path;
     MINI_RETURN_IF_ERROR(MakeDirs(target.parent_path(), 0755));
-    MINI_RETURN_IF_ERROR(AtomicWriteFile(target, file.content, file.mode));
+    MINI_RETURN_IF_ERROR(AtomicWriteFile(target, file.content, file.mode, Durability::kVolatile));
     chmod(target.c_str(), file.mode);  // exactly the asked mode, whatever the umask
   }
   return Status::Ok();

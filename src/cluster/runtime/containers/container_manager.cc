@@ -79,14 +79,14 @@ Status ContainerManager::Start(const ContainerRequest& request) {
     config.cwd = image_config.working_dir.empty() ? "/" : image_config.working_dir;
   }
   MINI_ASSIGN_OR_RETURN(json::object spec, oci::BuildSpec(config));
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / "bundle" / "config.json", json::serialize(spec)));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / "bundle" / "config.json", json::serialize(spec), 0644, Durability::kVolatile));
   json::object labels;
   for (const auto& [key, value] : request.labels) labels[key] = value;
   json::object meta{{"image", request.image},
                     {"imageID", record.id.String()},
                     {"labels", std::move(labels)},
                     {"log", request.log_path.string()}};
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / "meta.json", json::serialize(meta)));
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / "meta.json", json::serialize(meta), 0644, Durability::kVolatile));
   MINI_RETURN_IF_ERROR(MakeDirs(request.log_path.parent_path()));
 
   SpawnOptions shim;

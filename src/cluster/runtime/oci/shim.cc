@@ -219,19 +219,19 @@ int RunShim(const ShimOptions& o) {
   int created = RunTool(create, out_pipe[1], err_pipe[1]);
   std::string started_at = NowNanos();
   if (created != 0) {
-    (void)AtomicWriteFile(o.start_file, "error: " + CrunError(crun_log));
+    (void)AtomicWriteFile(o.start_file, "error: " + CrunError(crun_log), 0644, Durability::kVolatile);
     return 1;
   }
   std::vector<std::string> start = base;
   start.insert(start.end(), {"start", o.id});
   if (RunTool(start, -1, -1) != 0) {
-    (void)AtomicWriteFile(o.start_file, "error: " + CrunError(crun_log));
+    (void)AtomicWriteFile(o.start_file, "error: " + CrunError(crun_log), 0644, Durability::kVolatile);
     return 1;
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
   std::optional<pid_t> init = ReadPid(pid_file);
-  (void)AtomicWriteFile(o.start_file, fmt::format("{}\n", init.value_or(0)));
+  (void)AtomicWriteFile(o.start_file, fmt::format("{}\n", init.value_or(0)), 0644, Durability::kVolatile);
   std::optional<fs::path> oom_counter = init ? OomCounter(*init) : std::nullopt;
   int64_t oom_kills_before = OomKills(oom_counter);
 
@@ -275,7 +275,7 @@ int RunShim(const ShimOptions& o) {
                            {"startedAt", started_at},
                            {"finishedAt", NowNanos()},
                            {"oomKilled", OomKills(oom_counter) > oom_kills_before}};
-  (void)AtomicWriteFile(o.exit_file, boost::json::serialize(exit));
+  (void)AtomicWriteFile(o.exit_file, boost::json::serialize(exit), 0644, Durability::kVolatile);
   return 0;
 }
 
