@@ -134,4 +134,13 @@ run "$MINI" image ls --format short
 [ "$OUT" = "docker.io/mini-test/busybox:1" ] || fail "ls after rm echo: $OUT"
 [ "$(ls "$STORE/layers" | wc -l)" -eq 1 ] || fail "rm left the echo layer: $(ls "$STORE/layers")"
 
+# No container uses busybox here: prune removes it and the content only it held.
+run "$MINI" image prune
+expect_code 0 "prune"
+expect_contains "$OUT" "Deleted: sha256:" "prune names what it deleted"
+expect_contains "$OUT" "Total reclaimed space:" "prune says what it freed"
+run "$MINI" image ls --format short
+[ -z "$OUT" ] || fail "ls after prune: $OUT"
+[ "$(ls "$STORE/layers" | wc -l)" -eq 0 ] || fail "prune left layers: $(ls "$STORE/layers")"
+
 finish

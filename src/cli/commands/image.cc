@@ -91,6 +91,23 @@ Status RunRemove(const std::vector<std::string>& refs, bool force, const Globals
   return Status::Ok();
 }
 
+std::string HumanSize(double bytes);
+
+// Every image no container uses, and the content only they held, as `docker image prune -a`.
+Status RunPrune(const Globals& globals) {
+  MINI_ASSIGN_OR_RETURN(img::ImageStorePtr store, OpenStore(globals, false));
+  if (store == nullptr) {
+    Say("Total reclaimed space: 0B");
+    return Status::Ok();
+  }
+  MINI_ASSIGN_OR_RETURN(img::GcReport report, store->GarbageCollect({}));
+  for (const auto& id : report.images) {
+    Say("Deleted: " + id.String());
+  }
+  Say("Total reclaimed space: " + HumanSize(static_cast<double>(report.bytes_freed)));
+  return Status::Ok();
+}
+
 // Decimal units with four significant digits, as Docker and minikube print sizes.
 std::string HumanSize(double bytes) {
   static constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
@@ -194,6 +211,12 @@ void SetUpImage(CLI::App& app, Globals& globals) {
   AddOutputFlag(*ls, o->output);
   ls->callback([o, &globals] {
     globals.status = Explain(RunList(o->format, o->output, globals), "GUEST_IMAGE_LIST", {});
+  });
+
+  auto* prune = cmd->add_subcommand("prune", "Remove every image no container uses");
+  prune->callback([&globals] {
+    globals.status = Explain(RunPrune(globals), "GUEST_IMAGE_PRUNE",
+                             {{Code::kDeadlineExceeded, "retry once the images being loaded are in"}});
   });
 
   auto* rm = cmd->add_subcommand("rm", "Remove images from the node");
