@@ -351,7 +351,7 @@ expect_contains "$line" 'g=hello n=shared-data p=pw m=400 u=db w=no l=app="vols"
   "ConfigMap, Secret, shared emptyDir and downward API volumes"
 k logs vols -c writer
 expect_contains "$OUT" "tmpfs /ram tmpfs" "a memory-backed emptyDir is a tmpfs"
-mount | grep -q "$MINI_HOME/machines/mini/data/pods/.*/volumes/ram" ||
+mount | grep "$MINI_HOME/machines/mini/data/pods/.*/volumes/ram" >/dev/null ||
   fail "the memory-backed emptyDir is not mounted on the node"
 kubectl create configmap site --from-literal=greeting=bonjour --dry-run=client -o yaml >"$WORK/site.yaml"
 k apply -f "$WORK/site.yaml"
@@ -462,7 +462,7 @@ for _ in $(seq 20); do
   sleep 0.5
 done
 [ "$served" = "served by hostweb" ] || fail "the node's $node_ip:$hostport answered '$served', want the pod's page"
-nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " ||
+nft list map ip mini-nat hostports 2>/dev/null | grep "tcp . $hostport : " >/dev/null ||
   fail "no nft forward for hostPort $hostport: $(nft list map ip mini-nat hostports 2>&1)"
 hostport_pod hostweb2 >"$WORK/hostweb2.yaml"
 k apply -f "$WORK/hostweb2.yaml"
@@ -482,12 +482,12 @@ k get events --field-selector involvedObject.name=hostweb2,reason=FailedScheduli
 k delete pod hostweb2
 k delete pod hostweb
 for _ in $(seq 20); do
-  nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " || break
+  nft list map ip mini-nat hostports 2>/dev/null | grep "tcp . $hostport : " >/dev/null || break
   sleep 0.5
 done
 wget -q -T 2 -O - "http://$node_ip:$hostport/" >/dev/null 2>&1 &&
   fail "the node's port $hostport still answers after its pod was deleted"
-nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " &&
+nft list map ip mini-nat hostports 2>/dev/null | grep "tcp . $hostport : " >/dev/null &&
   fail "the nft forward of hostPort $hostport outlived its pod"
 # One left running for `mini delete` to clean up.
 k apply -f "$WORK/hostweb.yaml"
@@ -508,9 +508,9 @@ pgrep -f "shim --crun-root $data" >/dev/null || fail "no container shim runs bef
 run "$MINI" delete
 expect_code 0 "delete"
 pgrep -f "shim --crun-root $data" >/dev/null && fail "shims outlived delete"
-mount | grep -q "$data" && fail "mounts outlived delete: $(mount | grep "$data")"
+mount | grep "$data" >/dev/null && fail "mounts outlived delete: $(mount | grep "$data")"
 [ -z "$(ip netns list | grep '^mini-')" ] || fail "network namespaces outlived delete: $(ip netns list)"
-nft list map ip mini-nat hostports 2>/dev/null | grep -q "tcp . $hostport : " &&
+nft list map ip mini-nat hostports 2>/dev/null | grep "tcp . $hostport : " >/dev/null &&
   fail "the nft forward of hostPort $hostport outlived delete"
 
 finish
