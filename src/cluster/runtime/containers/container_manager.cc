@@ -19,6 +19,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::chrono::milliseconds kPoll{20};
+constexpr std::chrono::seconds kShimExitWait{2};
 // After SIGKILL the shim still has to notice and write the exit record.
 constexpr std::chrono::seconds kKillWait{10};
 
@@ -99,7 +100,11 @@ Status ContainerManager::Start(const ContainerRequest& request) {
                "--exit-file", (dir / "exit.json").string(),
                "--start-file", (dir / "start").string()});
   shim.log_file = dir / "shim.log";
-  MINI_RETURN_IF_ERROR(NewSystemProcesses()->Spawn(shim).status());
+  MINI_ASSIGN_OR_RETURN(ProcessId shim_process, processes_->Spawn(shim));
+  {
+    std::lock_guard lock(shims_mu_);
+    shims_[request.id] = shim_process;
+  }
 
   auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -205,11 +210,28 @@ Status ContainerManager::Remove(const std::string& id) {
   if (!fs::exists(dir, error)) return Status::Ok();
   MINI_RETURN_IF_ERROR(Stop(id, std::chrono::milliseconds(0)));
   (void)RunCommand({"crun", "--root", options_.crun_root.string(), "delete", "-f", id});
+  ReapShim(id);
   MINI_RETURN_IF_ERROR(mounter_->Unmount(dir / "bundle" / "rootfs"));
   MINI_RETURN_IF_ERROR(images_.Release(id));
   fs::remove_all(dir, error);
   if (error) return Status(Code::kInternal, "removing " + dir.string() + ": " + error.message());
   return Status::Ok();
+}
+
+void ContainerManager::ReapShim(const std::string& id) {
+  std::optional<ProcessId> shim;
+  {
+    std::lock_guard lock(shims_mu_);
+    auto it = shims_.find(id);
+    if (it == shims_.end()) return;
+    shim = it->second;
+    shims_.erase(it);
+  }
+  // The shim ends right after it has recorded the container's exit, which Stop waited for.
+  auto deadline = std::chrono::steady_clock::now() + kShimExitWait;
+  while (processes_->Poll(*shim).running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kPoll);
+  }
 }
 
 std::vector<std::string> ContainerManager::List() const {

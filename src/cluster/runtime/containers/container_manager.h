@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "cluster/runtime/image/image_store.h"
 #include "cluster/runtime/image/overlay.h"
 #include "cluster/runtime/oci/spec.h"
+#include "common/process.h"
 #include "common/status.h"
 
 namespace mini::cluster::runtime::containers {
@@ -93,10 +95,17 @@ class ContainerManager {
  private:
   std::filesystem::path Dir(const std::string& id) const { return options_.root / id; }
   Status Signal(const std::string& id, const char* signal) const;
+  /// Waits briefly for the container's shim to end and reaps it, if it was started here.
+  void ReapShim(const std::string& id);
 
   ContainerManagerOptions options_;
   image::ImageStore& images_;
   image::MounterPtr mounter_;
+  // The shims started here, so that Remove reaps the one that has ended: this process is its
+  // parent until the agent restarts (then init or a subreaper inherits it).
+  ProcessesPtr processes_ = NewSystemProcesses();
+  std::mutex shims_mu_;
+  std::map<std::string, ProcessId> shims_;  // by container id
 };
 
 /// The argv a container runs: the pod's command and args over the image's entrypoint and cmd,
