@@ -7,28 +7,14 @@
 #include <fstream>
 
 #include "cluster/runtime/containers/user_lookup.h"
+#include "test/cluster/kubelet/fake_config_source.h"
 #include "test/temp_dir.h"
 
 namespace mini::cluster::kubelet::pods {
 namespace {
 namespace json = boost::json;
 
-// ConfigMaps and Secrets held in memory, keyed by "namespace/name".
-class FakeConfigSource : public ConfigSource {
- public:
-  std::map<std::string, std::map<std::string, std::string>> config_maps, secrets;
-
-  Result<std::map<std::string, std::string>> Data(Kind kind, const std::string& name_space,
-                                                  const std::string& name) override {
-    auto& objects = kind == Kind::kSecret ? secrets : config_maps;
-    auto it = objects.find(name_space + "/" + name);
-    if (it == objects.end()) {
-      return Status(Code::kNotFound, (kind == Kind::kSecret ? "secret \"" : "configmap \"") +
-                                         name + "\" not found");
-    }
-    return it->second;
-  }
-};
+using fakes::FakeConfigSource;
 
 json::object Pod(const std::string& containers) {
   return json::parse(R"({"metadata":{"name":"web","namespace":"dev","labels":{"app":"web"}},)"

@@ -12,6 +12,7 @@
 #include "cluster/kubelet/volumes/sub_path.h"
 #include "cluster/kubelet/volumes/volume_manager.h"
 #include "common/files.h"
+#include "test/cluster/kubelet/fake_config_source.h"
 #include "test/temp_dir.h"
 
 namespace mini::cluster::kubelet::volumes {
@@ -19,22 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// ConfigMaps and Secrets held in memory, keyed by "namespace/name".
-class FakeConfigSource : public pods::ConfigSource {
- public:
-  std::map<std::string, std::map<std::string, std::string>> config_maps, secrets;
-
-  Result<std::map<std::string, std::string>> Data(Kind kind, const std::string& name_space,
-                                                  const std::string& name) override {
-    auto& objects = kind == Kind::kSecret ? secrets : config_maps;
-    auto it = objects.find(name_space + "/" + name);
-    if (it == objects.end()) {
-      return Status(Code::kNotFound,
-                    (kind == Kind::kSecret ? "secret \"" : "configmap \"") + name + "\" not found");
-    }
-    return it->second;
-  }
-};
+using fakes::FakeConfigSource;
 
 // Claims, volumes and tokens held in memory.
 class FakeVolumeApi : public VolumeApi {
