@@ -26,6 +26,43 @@ json::object ConfigMap(std::string name, std::string value) {
                       {"data", json::object{{"k", std::move(value)}}}};
 }
 
+// A watch of the default namespace's ConfigMaps from now on, noting "<type> <name>" per event.
+class WatchedEvents {
+ public:
+  WatchedEvents(Client& client, std::string field_selector) {
+    auto list = client.List(kConfigMaps, "default");
+    REQUIRE(list.ok());
+    ListOptions options;
+    options.resource_version = std::string(list->at("metadata").at("resourceVersion").as_string());
+    options.field_selector = std::move(field_selector);
+    auto watch = client.Watch(
+        kConfigMaps, "default", options,
+        [this](WatchEvent event) {
+          std::lock_guard lock(mutex_);
+          seen_.push_back(std::to_string(static_cast<int>(event.type)) + " " +
+                          std::string(event.object.at("metadata").at("name").as_string()));
+          changed_.notify_all();
+        },
+        [](Status) {});
+    REQUIRE(watch.ok());
+    watch_ = std::move(*watch);
+  }
+  ~WatchedEvents() { watch_->Stop(); }
+
+  /// What was seen once `count` events arrived (or after five seconds).
+  std::vector<std::string> Await(size_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, 5s, [&] { return seen_.size() >= count; });
+    return seen_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> seen_;
+  std::unique_ptr<StreamHandle> watch_;
+};
+
 // Collects what an informer reports, for checks from the test thread.
 class Recorder {
  public:
@@ -93,63 +130,22 @@ TEST_SUITE("client") {
   TEST_CASE("a watch delivers changes in order and stops on request") {
     testing::ApiFixture api;
     Client client(api.NewTransport());
-    auto list = client.List(kConfigMaps, "default");
-    REQUIRE(list.ok());
-    std::mutex mutex;
-    std::condition_variable cv;
-    std::vector<std::string> seen;
-    ListOptions options;
-    options.resource_version = std::string(list->at("metadata").at("resourceVersion").as_string());
-    auto watch = client.Watch(
-        kConfigMaps, "default", options,
-        [&](WatchEvent event) {
-          std::lock_guard lock(mutex);
-          seen.push_back(std::to_string(static_cast<int>(event.type)) + " " +
-                         std::string(event.object.at("metadata").at("name").as_string()));
-          cv.notify_all();
-        },
-        [](Status) {});
-    REQUIRE(watch.ok());
+    WatchedEvents events(client, "");
     REQUIRE(client.Create(kConfigMaps, "default", ConfigMap("w", "1")).ok());
     REQUIRE(client.Patch(kConfigMaps, "default", "w", json::object{{"data", json::object{{"k", "2"}}}}).ok());
     REQUIRE(client.Delete(kConfigMaps, "default", "w").ok());
-    std::unique_lock lock(mutex);
-    REQUIRE(cv.wait_for(lock, 5s, [&] { return seen.size() >= 3; }));
-    CHECK(seen == std::vector<std::string>{"0 w", "1 w", "2 w"});
-    lock.unlock();
-    (*watch)->Stop();
+    CHECK(events.Await(3) == std::vector<std::string>{"0 w", "1 w", "2 w"});
   }
 
   TEST_CASE("a watch of one name sees only that object's changes") {
     testing::ApiFixture api;
     Client client(api.NewTransport());
-    auto list = client.List(kConfigMaps, "default");
-    REQUIRE(list.ok());
-    std::mutex mutex;
-    std::condition_variable cv;
-    std::vector<std::string> seen;
-    ListOptions options;
-    options.resource_version = std::string(list->at("metadata").at("resourceVersion").as_string());
-    options.field_selector = "metadata.name=wanted";
-    auto watch = client.Watch(
-        kConfigMaps, "default", options,
-        [&](WatchEvent event) {
-          std::lock_guard lock(mutex);
-          seen.push_back(std::to_string(static_cast<int>(event.type)) + " " +
-                         std::string(event.object.at("metadata").at("name").as_string()));
-          cv.notify_all();
-        },
-        [](Status) {});
-    REQUIRE(watch.ok());
+    WatchedEvents events(client, "metadata.name=wanted");
     REQUIRE(client.Create(kConfigMaps, "default", ConfigMap("other", "1")).ok());
     REQUIRE(client.Create(kConfigMaps, "default", ConfigMap("wanted", "1")).ok());
     REQUIRE(client.Delete(kConfigMaps, "default", "other").ok());
     REQUIRE(client.Delete(kConfigMaps, "default", "wanted").ok());
-    std::unique_lock lock(mutex);
-    REQUIRE(cv.wait_for(lock, 5s, [&] { return seen.size() >= 2; }));
-    CHECK(seen == std::vector<std::string>{"0 wanted", "2 wanted"});
-    lock.unlock();
-    (*watch)->Stop();
+    CHECK(events.Await(2) == std::vector<std::string>{"0 wanted", "2 wanted"});
   }
 
   TEST_CASE("an informer lists, then follows adds, updates and deletes") {
