@@ -284,6 +284,65 @@ for _ in $(seq 40); do
 done
 [ "$(cat "$WORK/prestop/prestop" 2>/dev/null)" = "stopping" ] || fail "the preStop hook did not run"
 
+# Graceful deletion: the pod shows Terminating while its container handles SIGTERM within the
+# grace period, and goes once it has stopped.
+mkdir -p "$WORK/graceful"
+cat >"$WORK/graceful.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata: {name: graceful}
+spec:
+  terminationGracePeriodSeconds: 20
+  volumes: [{name: out, hostPath: {path: $WORK/graceful}}]
+  containers:
+  - name: c
+    image: $IMAGE
+    command: [sh, -c, 'trap "echo term >/out/term; sleep 2; echo done >/out/done; exit 0" TERM; while true; do sleep 0.2; done']
+    volumeMounts: [{name: out, mountPath: /out}]
+YAML
+k apply -f "$WORK/graceful.yaml"
+k wait --for=condition=Ready pod/graceful --timeout=60s
+k delete pod graceful --wait=false
+k get pod graceful
+expect_contains "$OUT" "Terminating" "a deleted pod shows Terminating while it stops"
+k get pod graceful -o jsonpath='{.metadata.deletionGracePeriodSeconds}'
+[ "$OUT" = "20" ] || fail "the grace period of a deleted pod: '$OUT'"
+k wait --for=delete pod/graceful --timeout=30s
+[ "$(cat "$WORK/graceful/term" 2>/dev/null)" = "term" ] || fail "the container never saw SIGTERM"
+[ "$(cat "$WORK/graceful/done" 2>/dev/null)" = "done" ] ||
+  fail "the pod was removed before its container finished handling SIGTERM"
+
+# --force --grace-period=0 removes the pod at once; the kubelet then stops what still runs.
+k run forced --image=$IMAGE --restart=Never -- sleep 3601
+k wait --for=condition=Ready pod/forced --timeout=60s
+run kubectl delete pod forced --grace-period=0 --force
+expect_code 0 "a forced delete"
+run kubectl get pod forced
+expect_code 1 "get a force-deleted pod"
+for _ in $(seq 40); do
+  pgrep -f "sleep 3601" >/dev/null || break
+  sleep 0.5
+done
+pgrep -f "sleep 3601" >/dev/null && fail "a force-deleted pod's container still runs"
+
+# Deleting a namespace empties it, waits for its pods to stop, then removes it.
+k create namespace doomed
+k create configmap -n doomed settings --from-literal=a=b
+k run -n doomed worker --image=$IMAGE --overrides='{"spec":{"terminationGracePeriodSeconds":2}}' \
+  -- sleep 3602
+k wait -n doomed --for=condition=Ready pod/worker --timeout=60s
+k delete namespace doomed --wait=false
+k get namespace doomed -o jsonpath='{.status.phase}'
+[ "$OUT" = "Terminating" ] || fail "a deleted namespace's phase: '$OUT'"
+run kubectl create configmap -n doomed late --from-literal=a=b
+expect_code 1 "creating in a terminating namespace"
+expect_contains "$ERR" "is being terminated" "creating in a terminating namespace"
+k wait --for=delete namespace/doomed --timeout=60s
+pgrep -f "sleep 3602" >/dev/null && fail "the pod of a deleted namespace still runs"
+run kubectl delete namespace default
+expect_code 1 "deleting the default namespace"
+expect_contains "$ERR" "may not be deleted" "deleting the default namespace"
+
 # An image the node does not have, with a policy that forbids pulling it.
 k run missing --image=mini-test/none:1 --image-pull-policy=Never
 for _ in $(seq 30); do

@@ -9,7 +9,7 @@
 #include "cluster/allinone/apiserver_component.h"
 #include "cluster/allinone/component.h"
 #include "cluster/client/client.h"
-#include "cluster/controllers/namespace_fanout/namespace_fanout.h"
+#include "cluster/controllers/controller.h"
 
 namespace mini::cluster {
 
@@ -28,7 +28,7 @@ class ControllersComponent final : public Component {
   const ApiServerComponent& apiserver_;
   const std::filesystem::path ca_file_;
   std::unique_ptr<client::Client> client_;
-  std::vector<std::unique_ptr<controllers::NamespaceFanout>> controllers_;
+  std::vector<std::unique_ptr<controllers::Controller>> controllers_;
 };
 
 }  // namespace mini::cluster

@@ -120,8 +120,24 @@ Result<json::object> Client::Patch(const Resource& resource, std::string_view na
 }
 
 Status Client::Delete(const Resource& resource, std::string_view name_space,
-                      std::string_view name) {
-  return Call({"DELETE", resource.Path(name_space, name), {}, "", ""}).status();
+                      std::string_view name, const DeleteOptions& options) {
+  json::object body{{"kind", "DeleteOptions"}, {"apiVersion", "v1"}};
+  if (options.grace_period_seconds) body["gracePeriodSeconds"] = *options.grace_period_seconds;
+  if (!options.precondition_uid.empty()) {
+    body["preconditions"] = json::object{{"uid", options.precondition_uid}};
+  }
+  return Call({"DELETE", resource.Path(name_space, name), {}, "application/json",
+               json::serialize(body)})
+      .status();
+}
+
+Status Client::DeleteCollection(const Resource& resource, std::string_view name_space,
+                                const ListOptions& options) {
+  return Call({"DELETE", resource.Path(name_space), QueryOf(options), "", ""}).status();
+}
+
+Result<json::object> Client::GetPath(std::string_view path) {
+  return Call({"GET", std::string(path), {}, "", ""});
 }
 
 Result<json::object> Client::Post(const Resource& resource, std::string_view name_space,

@@ -45,6 +45,11 @@ struct ListOptions {
   std::string continue_token;
 };
 
+struct DeleteOptions {
+  std::optional<int64_t> grace_period_seconds;  // the kind's own when unset
+  std::string precondition_uid;                 // the object must still be this one
+};
+
 struct WatchEvent {
   enum class Type { kAdded, kModified, kDeleted, kBookmark };
   Type type;
@@ -72,7 +77,13 @@ class Client {
                                     std::string_view name, const boost::json::value& patch,
                                     std::string_view subresource = "",
                                     std::string_view content_type = "application/merge-patch+json");
-  Status Delete(const Resource& resource, std::string_view name_space, std::string_view name);
+  Status Delete(const Resource& resource, std::string_view name_space, std::string_view name,
+                const DeleteOptions& options = {});
+  /// Deletes (or, for pods, gracefully marks) every object of the namespace the options select.
+  Status DeleteCollection(const Resource& resource, std::string_view name_space,
+                          const ListOptions& options = {});
+  /// GET of any API path (discovery documents such as "/apis").
+  Result<boost::json::object> GetPath(std::string_view path);
   /// POST to a subresource such as pods/binding; returns the reply body.
   Result<boost::json::object> Post(const Resource& resource, std::string_view name_space,
                                    std::string_view name, std::string_view subresource,

@@ -13,9 +13,6 @@ Registry::Registry(const api::schema::Schema& schema, store::Backend& backend)
     : schema_(schema), backend_(backend) {
   StorageHooks hooks;
   hooks.check_namespace = [this](const std::string& ns) { return CheckNamespace(ns); };
-  hooks.delete_namespace_contents = [this](const std::string& ns) {
-    return DeleteNamespaceContents(ns);
-  };
   StrategyContext context;
   context.list_all = [this](const std::string& group,
                             const std::string& resource) -> Result<std::vector<json::object>> {
@@ -56,15 +53,6 @@ Status Registry::CheckNamespace(const std::string& name_space) {
                           fmt::format("unable to create new content in namespace {} because it "
                                       "is being terminated",
                                       name_space));
-  }
-  return Status::Ok();
-}
-
-Status Registry::DeleteNamespaceContents(const std::string& name_space) {
-  for (auto& [key, storage] : storages_) {
-    if (!storage->resource().namespaced) continue;
-    auto deleted = storage->DeleteCollection(name_space, ListOptions(), DeleteOptions());
-    if (!deleted.ok()) return deleted.status();
   }
   return Status::Ok();
 }

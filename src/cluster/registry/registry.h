@@ -1,6 +1,6 @@
 // Every served resource's storage, built from the schema, plus the cluster-wide rules that
-// cross resources: objects live in existing namespaces, a deleted namespace takes its contents
-// with it, and a new cluster starts with the namespaces and the `kubernetes` Service that
+// cross resources: objects live in existing namespaces (the namespace controller empties a
+// deleted one), and a new cluster starts with the namespaces and the `kubernetes` Service that
 // Kubernetes creates for itself.
 #pragma once
 
@@ -35,7 +35,6 @@ class Registry {
 
  private:
   Status CheckNamespace(const std::string& name_space);
-  Status DeleteNamespaceContents(const std::string& name_space);
 
   const api::schema::Schema& schema_;
   store::Backend& backend_;

@@ -62,6 +62,8 @@ struct WriteOptions {
 
 struct DeleteOptions {
   bool dry_run = false;
+  /// The client's gracePeriodSeconds: 0 deletes a pod at once (`kubectl delete --force`).
+  std::optional<int64_t> grace_period_seconds;
   std::optional<std::string> precondition_uid;
   std::optional<std::string> precondition_resource_version;
 };
@@ -83,8 +85,6 @@ struct StorageHooks {
   /// OK if objects may be created in this namespace: NotFound when it does not exist,
   /// Forbidden while it is being deleted.
   std::function<Status(const std::string& name_space)> check_namespace;
-  /// Deletes every namespaced object of a namespace that is being deleted.
-  std::function<Status(const std::string& name_space)> delete_namespace_contents;
 };
 
 class Storage {
@@ -121,11 +121,12 @@ class Storage {
   void UpdateAsync(const std::string& name_space, const std::string& name, Mutation mutation,
                    bool status_only, const WriteOptions& options, Post post, ObjectDone done);
 
-  /// Deletes the object, or marks it for deletion while finalizers remain. Returns the object
-  /// as it was last stored.
+  /// Deletes the object, or marks it for deletion (deletionTimestamp) while finalizers or its
+  /// kind hold it or its owner has a grace period to finish with it. Returns the object as it
+  /// was last stored.
   Result<boost::json::object> Delete(const std::string& name_space, const std::string& name,
                                      const DeleteOptions& options);
-  /// The same. Deleting a Namespace (rare, and many writes) still blocks the thread it runs on.
+  /// The same, asynchronously.
   void DeleteAsync(const std::string& name_space, const std::string& name,
                    const DeleteOptions& options, Post post, ObjectDone done);
   /// Deletes every object the list options select; returns them.

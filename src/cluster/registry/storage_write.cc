@@ -224,7 +224,7 @@ void Storage::TryUpdate(std::shared_ptr<UpdateState> state) {
 
 // Applies the rules every update shares to the mutation's result and decides the write:
 // none when nothing changed (Kubernetes then keeps the resourceVersion), a delete when an
-// object being deleted lost its last finalizer, an update otherwise.
+// object being deleted lost the last thing holding it, an update otherwise.
 Result<Storage::Plan> Storage::PlanUpdate(const std::string& name_space, const std::string& name,
                                           const store::KeyValue& current, const json::object& old,
                                           json::object next, bool status_only,
@@ -271,7 +271,10 @@ Result<Storage::Plan> Storage::PlanUpdate(const std::string& name_space, const s
   }
   MINI_RETURN_IF_ERROR(strategy_->BeforeUpdate(next, old));
 
-  if (BeingDeleted(next) && !HasFinalizers(next)) {
+  // The update that frees a marked object of the last thing holding it deletes it, unless
+  // its grace period is still running (the kubelet deletes a pod when its containers stopped).
+  if (BeingDeleted(next) && !HasFinalizers(next) && !strategy_->DeletionHeld(next) &&
+      IntAt(next, "metadata.deletionGracePeriodSeconds", 0) == 0) {
     if (options.dry_run) return Plan{.object = std::move(next)};
     return Plan{.write = Plan::Write::kDelete, .object = std::move(next)};
   }
@@ -333,9 +336,11 @@ void Storage::TryDelete(std::shared_ptr<DeleteState> state) {
   }
 }
 
-// Checks the preconditions and decides the write: mark an object that finalizers hold, delete
-// anything else. A Namespace is marked, emptied and deleted here, blocking: its contents are
-// many writes across every other resource.
+// Checks the preconditions and decides the write, as Kubernetes' graceful deletion does: an
+// object that finalizers or its kind hold, or whose owner gets a grace period to finish with
+// it (a pod's kubelet), is marked with a deletionTimestamp and stays; anything else goes now.
+// Deleting a marked object again can only shorten its grace period; at zero, with nothing
+// holding it, it goes.
 Result<Storage::Plan> Storage::PlanDelete(const store::KeyValue& current,
                                           const DeleteOptions& options) {
   MINI_ASSIGN_OR_RETURN(json::object object, Decode(current));
@@ -354,42 +359,34 @@ Result<Storage::Plan> Storage::PlanDelete(const store::KeyValue& current,
                     "in object meta: {}",
                     *options.precondition_resource_version, current.mod_revision));
   }
-  const bool is_namespace = resource_.group.empty() && resource_.plural == "namespaces";
-  if (HasFinalizers(object) && !is_namespace) {
-    // Finalizers hold the object: mark it and let their owners remove them.
-    if (BeingDeleted(object)) return Plan{.object = std::move(object)};
-    json::object& metadata = Metadata(object);
-    metadata["deletionTimestamp"] = meta::Rfc3339(clock_());
-    metadata["deletionGracePeriodSeconds"] = 0;
+  MINI_RETURN_IF_ERROR(strategy_->CheckDelete(object));
+  const std::optional<int64_t> grace =
+      strategy_->GracePeriod(object, options.grace_period_seconds);
+  const bool held = HasFinalizers(object) || strategy_->DeletionHeld(object);
+  const Plan::Write write_now = options.dry_run ? Plan::Write::kNone : Plan::Write::kDelete;
+  const Plan::Write mark_now = options.dry_run ? Plan::Write::kNone : Plan::Write::kUpdate;
+  json::object& metadata = Metadata(object);
+  if (BeingDeleted(object)) {
+    const int64_t marked = IntAt(object, "metadata.deletionGracePeriodSeconds", 0);
+    const bool shorter = grace && *grace < marked;
+    const int64_t remaining = shorter ? *grace : marked;
+    if (remaining == 0 && !held) return Plan{.write = write_now, .object = std::move(object)};
+    if (!shorter) return Plan{.object = std::move(object)};
+    metadata["deletionTimestamp"] = meta::Rfc3339(clock_() + std::chrono::seconds(remaining));
+    metadata["deletionGracePeriodSeconds"] = remaining;
     metadata.erase("resourceVersion");
-    if (options.dry_run) return Plan{.object = std::move(object)};
-    return Plan{.write = Plan::Write::kUpdate, .object = std::move(object)};
+    return Plan{.write = mark_now, .object = std::move(object)};
   }
-  if (options.dry_run) return Plan{.object = std::move(object)};
-  if (is_namespace && hooks_.delete_namespace_contents) {
-    // Mark it first so nothing new is created in it while its contents go.
-    if (!BeingDeleted(object)) {
-      json::object terminating = object;
-      Metadata(terminating)["deletionTimestamp"] = meta::Rfc3339(clock_());
-      Metadata(terminating).erase("resourceVersion");
-      terminating["status"] = json::object{{"phase", "Terminating"}};
-      auto marked = backend_.Update(current.key, Encode(terminating), current.mod_revision);
-      if (!marked.ok()) {
-        return marked.status().code() == Code::kConflict
-                   ? StaleResourceVersionError(SubjectOf(name))
-                   : InternalError(marked.status());
-      }
-      MINI_RETURN_IF_ERROR(hooks_.delete_namespace_contents(name));
-      auto gone = backend_.Delete(current.key, marked->mod_revision);
-      if (!gone.ok() && gone.status().code() != Code::kNotFound) {
-        return InternalError(gone.status());
-      }
-      MINI_ASSIGN_OR_RETURN(json::object answer, Decode(*marked));
-      return Plan{.object = std::move(answer)};
-    }
-    MINI_RETURN_IF_ERROR(hooks_.delete_namespace_contents(name));
+  const int64_t period = grace.value_or(0);
+  if (period == 0 && !held) return Plan{.write = write_now, .object = std::move(object)};
+  metadata["deletionTimestamp"] = meta::Rfc3339(clock_() + std::chrono::seconds(period));
+  metadata["deletionGracePeriodSeconds"] = period;
+  if (period > 0 && metadata.contains("generation")) {
+    metadata["generation"] = IntAt(object, "metadata.generation", 0) + 1;
   }
-  return Plan{.write = Plan::Write::kDelete, .object = std::move(object)};
+  metadata.erase("resourceVersion");
+  strategy_->MarkDeleting(object);
+  return Plan{.write = mark_now, .object = std::move(object)};
 }
 
 }  // namespace mini::cluster::registry

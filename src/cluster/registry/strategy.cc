@@ -55,6 +55,16 @@ Status Strategy::BeforeCreate(json::object&) const { return Status::Ok(); }
 
 Status Strategy::BeforeUpdate(json::object&, const json::object&) const { return Status::Ok(); }
 
+std::optional<int64_t> Strategy::GracePeriod(const json::object&, std::optional<int64_t>) const {
+  return std::nullopt;
+}
+
+Status Strategy::CheckDelete(const json::object&) const { return Status::Ok(); }
+
+bool Strategy::DeletionHeld(const json::object&) const { return false; }
+
+void Strategy::MarkDeleting(json::object&) const {}
+
 bool Strategy::SpecChanged(const json::object& object, const json::object& old) const {
   for (const auto& [key, value] : object) {
     if (key == "metadata" || key == "status") continue;

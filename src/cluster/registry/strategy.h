@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,6 +68,21 @@ class Strategy {
   virtual Status BeforeCreate(boost::json::object& object) const;
   /// The same for an update (a Service changing type to NodePort gets its ports here).
   virtual Status BeforeUpdate(boost::json::object& object, const boost::json::object& old) const;
+
+  /// Refuses a delete outright (the namespaces a cluster cannot live without); OK by default.
+  virtual Status CheckDelete(const boost::json::object& object) const;
+  /// Graceful deletion: how many seconds the object's owner gets to finish with it before it
+  /// goes (a pod's kubelet stops its containers first), given the gracePeriodSeconds the client
+  /// asked for. Zero or nullopt deletes at once; kinds without an owner to wait for return
+  /// nullopt, the default.
+  virtual std::optional<int64_t> GracePeriod(const boost::json::object& object,
+                                             std::optional<int64_t> requested) const;
+  /// Whether something besides metadata.finalizers still holds a deletion: a Namespace's
+  /// spec.finalizers, cleared through its finalize subresource once its contents are gone.
+  virtual bool DeletionHeld(const boost::json::object& object) const;
+  /// What marking the object for deletion changes besides its deletionTimestamp (a Namespace's
+  /// Terminating phase).
+  virtual void MarkDeleting(boost::json::object& object) const;
 
   /// Values of the fields a field selector may name, besides metadata.name and
   /// metadata.namespace which every kind has (e.g. "spec.nodeName", "status.phase").

@@ -1,10 +1,11 @@
-// An API server without sockets for client tests: registry over the memory store, the REST
-// handler behind a router, and an in-process transport as an administrator.
+// An API server without sockets for client tests: registry over the memory store, discovery
+// and the REST handler behind a router, and an in-process transport as an administrator.
 #pragma once
 
 #include <memory>
 
 #include "cluster/api/schema/schema.h"
+#include "cluster/apiserver/rest/discovery.h"
 #include "cluster/apiserver/rest/handler.h"
 #include "cluster/client/local_transport.h"
 #include "cluster/registry/registry.h"
@@ -19,6 +20,7 @@ class ApiFixture {
         registry_(api::schema::Builtin(), *backend_),
         router_(std::make_shared<apiserver::Router>()) {
     (void)registry_.Bootstrap({"10.0.0.5", 8443});
+    apiserver::rest::InstallDiscovery(*router_, api::schema::Builtin(), "10.0.0.5:8443");
     apiserver::rest::InstallRest(*router_,
                                  std::make_shared<apiserver::rest::RestHandler>(registry_));
   }

@@ -229,7 +229,11 @@ TEST_SUITE("scheduler") {
     REQUIRE(h.WaitBound("first", "node1"));
     h.CreatePod(PodObject("second", "1"));
     CHECK(h.FailureMessage("second").starts_with("0/1 nodes are available: 1 Insufficient cpu."));
+    // A terminating pod holds its resources until its kubelet deletes it for good.
     REQUIRE(h.client().Delete(kPods, "default", "first").ok());
+    std::this_thread::sleep_for(300ms);
+    CHECK(h.NodeOf("second").empty());
+    REQUIRE(h.client().Delete(kPods, "default", "first", {.grace_period_seconds = 0}).ok());
     CHECK(h.WaitBound("second", "node1"));
   }
 

@@ -416,6 +416,9 @@ class ResourcePaths {
       Put(item, spec(Action::kGet, "Reads the " + sub.name + of));
       Put(item, spec(Action::kUpdate, "Replaces the " + sub.name + of));
       Put(item, spec(Action::kPatch, "Patches the " + sub.name + of));
+    } else if (sub.name == "finalize") {
+      Put(item, spec(Action::kUpdate, "Replaces the finalizers that hold a deleted " +
+                                          resource_.kind + "'s removal."));
     } else {
       Put(item, spec(Action::kCreate,
                      "Creates a " + sub.type->name + " for one " + resource_.kind + "."));

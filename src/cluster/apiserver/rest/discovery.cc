@@ -41,6 +41,7 @@ json::array Strings(const std::vector<std::string>& values) {
 std::vector<std::string> SubresourceVerbs(const schema::Subresource& sub) {
   if (sub.name == "status" || sub.name == "scale") return {"get", "patch", "update"};
   if (sub.name == "log") return {"get"};
+  if (sub.name == "finalize") return {"update"};
   return {"create"};
 }
 

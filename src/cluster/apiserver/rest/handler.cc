@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "cluster/api/meta/ids.h"
 #include "cluster/api/patch/errors.h"
@@ -86,6 +87,7 @@ Response RestHandler::Dispatch(Call& call) {
   if (sub == "scale") return Scale(call);
   if (sub == "binding" || sub == "eviction") return PodSubresource(call);
   if (sub == "token") return TokenRequest(call);
+  if (sub == "finalize") return Finalize(call);
   if (sub == "log") return PodLog(call);
   if (call.info.name.empty()) {
     if (method == "GET") return Truthy(call.Query("watch")) ? Watch(call) : List(call);
@@ -534,20 +536,46 @@ Response RestHandler::Patch(Call& call) {
 
 namespace {
 
-Result<registry::DeleteOptions> DeleteOptionsOf(const Request& request, bool dry_run) {
+// A DeleteOptions body's settings; the query's gracePeriodSeconds, as `kubectl delete --raw`
+// or curl would send it, counts when the body does not set one.
+Result<registry::DeleteOptions> DeleteOptionsOf(const RestHandler::Call& call) {
+  json::object body;
+  if (!call.request.body.empty()) {
+    boost::system::error_code error;
+    json::value parsed = json::parse(call.request.body, error);
+    if (error || !parsed.is_object()) {
+      return BadRequest("the DeleteOptions body is not a JSON object");
+    }
+    body = std::move(parsed.as_object());
+  }
+  if (auto grace = call.Query("gracePeriodSeconds"); grace && !body.contains("gracePeriodSeconds")) {
+    int64_t seconds = 0;
+    auto [end, error] = std::from_chars(grace->data(), grace->data() + grace->size(), seconds);
+    if (error != std::errc() || end != grace->data() + grace->size()) {
+      return BadRequest(fmt::format("gracePeriodSeconds \"{}\" is not a number", *grace));
+    }
+    body["gracePeriodSeconds"] = seconds;
+  }
+  return DeleteOptionsFromJson(body, call.dry_run);
+}
+
+}  // namespace
+
+Result<registry::DeleteOptions> DeleteOptionsFromJson(const json::object& body, bool dry_run) {
   registry::DeleteOptions options;
   options.dry_run = dry_run;
-  if (request.body.empty()) return options;
-  boost::system::error_code error;
-  json::value body = json::parse(request.body, error);
-  if (error || !body.is_object()) return BadRequest("the DeleteOptions body is not a JSON object");
-  const json::object& object = body.as_object();
-  if (const json::value* run = object.if_contains("dryRun"); run && run->is_array()) {
+  if (const json::value* run = body.if_contains("dryRun"); run && run->is_array()) {
     for (const json::value& item : run->as_array()) {
       if (item.is_string() && item.get_string() == "All") options.dry_run = true;
     }
   }
-  if (const json::value* pre = object.if_contains("preconditions"); pre && pre->is_object()) {
+  if (const json::value* grace = body.if_contains("gracePeriodSeconds");
+      grace && !grace->is_null()) {
+    if (!grace->is_int64()) return BadRequest("gracePeriodSeconds must be an integer");
+    // A negative period asks for the shortest one that is still graceful.
+    options.grace_period_seconds = grace->as_int64() < 0 ? 1 : grace->as_int64();
+  }
+  if (const json::value* pre = body.if_contains("preconditions"); pre && pre->is_object()) {
     std::string uid = StringAt(pre->as_object(), "uid");
     std::string rv = StringAt(pre->as_object(), "resourceVersion");
     if (!uid.empty()) options.precondition_uid = uid;
@@ -556,10 +584,11 @@ Result<registry::DeleteOptions> DeleteOptionsOf(const Request& request, bool dry
   return options;
 }
 
+namespace {
 }  // namespace
 
 Response RestHandler::Delete(Call& call) {
-  auto options = DeleteOptionsOf(call.request, call.dry_run);
+  auto options = DeleteOptionsOf(call);
   if (!options.ok()) return ErrorResponse(options.status());
   return Deferred([call, options = *options](std::shared_ptr<Responder> responder) {
     call.storage->DeleteAsync(call.info.name_space, call.info.name, options, PostTo(responder),
@@ -570,7 +599,7 @@ Response RestHandler::Delete(Call& call) {
 Response RestHandler::DeleteCollection(Call& call) {
   auto list_options = ListOptionsOf(call.request);
   if (!list_options.ok()) return ErrorResponse(list_options.status());
-  auto options = DeleteOptionsOf(call.request, call.dry_run);
+  auto options = DeleteOptionsOf(call);
   if (!options.ok()) return ErrorResponse(options.status());
   auto deleted = call.storage->DeleteCollection(call.info.name_space, *list_options, *options);
   if (!deleted.ok()) return ErrorResponse(deleted.status());

@@ -42,6 +42,7 @@ class RestHandler {
   Response DeleteCollection(Call& call);
   Response Scale(Call& call);
   Response PodSubresource(Call& call);
+  Response Finalize(Call& call);
   Response Review(Call& call);
   Response TokenRequest(Call& call);
   Response PodLog(Call& call);
@@ -51,6 +52,11 @@ class RestHandler {
   std::shared_ptr<NodeLogs> node_logs_;
   std::unique_ptr<WatchTicker> ticker_;
 };
+
+/// The registry's options from a DeleteOptions object (a DELETE's body, an Eviction's
+/// deleteOptions): dryRun, gracePeriodSeconds and preconditions.
+Result<registry::DeleteOptions> DeleteOptionsFromJson(const boost::json::object& body,
+                                                      bool dry_run);
 
 /// Routes every /api/ and /apis/ path that discovery does not answer to `handler`.
 void InstallRest(Router& router, std::shared_ptr<RestHandler> handler);

@@ -202,14 +202,65 @@ Response RestHandler::PodSubresource(Call& call) {
     });
   }
   if (sub == "eviction") {
-    return Deferred([pods, call](std::shared_ptr<Responder> responder) {
-      pods->DeleteAsync(call.info.name_space, call.info.name,
-                        registry::DeleteOptions{call.dry_run, {}, {}}, PostTo(responder),
+    // An eviction is a delete with the Eviction's options; disruption budgets come with the
+    // controllers that keep their status.
+    json::object delete_options;
+    if (const json::object* given = registry::ObjectAt(*body, "deleteOptions")) {
+      delete_options = *given;
+    }
+    auto options = DeleteOptionsFromJson(delete_options, call.dry_run);
+    if (!options.ok()) return ErrorResponse(options.status());
+    return Deferred([pods, call, options = *options](std::shared_ptr<Responder> responder) {
+      pods->DeleteAsync(call.info.name_space, call.info.name, options, PostTo(responder),
                         SendCreated(responder));
     });
   }
   return ErrorResponse(
       registry::MethodNotAllowedError(fmt::format("the {} subresource is not served yet", sub)));
+}
+
+// Namespace finalize: the namespace controller clears spec.finalizers once the namespace is
+// empty; the update that clears the last one deletes the namespace.
+Response RestHandler::Finalize(Call& call) {
+  if (call.request.method != "PUT") {
+    return ErrorResponse(registry::MethodNotAllowedError(
+        "the server does not allow this method on the requested resource"));
+  }
+  auto body = DecodeBody(call.request.headers.Get("Content-Type").value_or(""), call.request.body,
+                         registry_.schema());
+  if (!body.ok()) return ErrorResponse(body.status());
+  if (StringAt(*body, "metadata.name") != call.info.name) {
+    return ErrorResponse(registry::BadRequestError(
+        fmt::format("the name of the object ({}) does not match the name on the URL ({})",
+                    StringAt(*body, "metadata.name"), call.info.name)));
+  }
+  json::value finalizers = json::array();
+  if (const json::object* spec = registry::ObjectAt(*body, "spec")) {
+    if (const json::value* given = spec->if_contains("finalizers"); given && given->is_array()) {
+      finalizers = *given;
+    }
+  }
+  std::string pinned = StringAt(*body, "metadata.resourceVersion");
+  registry::Storage::Mutation finalize = [finalizers, pinned](json::object current) {
+    json::value& spec = current["spec"];
+    if (!spec.is_object()) spec = json::object();
+    spec.as_object()["finalizers"] = finalizers;
+    json::object& metadata = current["metadata"].as_object();
+    if (pinned.empty()) {
+      metadata.erase("resourceVersion");
+    } else {
+      metadata["resourceVersion"] = pinned;
+    }
+    return Result<json::object>(std::move(current));
+  };
+  return Deferred([call, finalize = std::move(finalize)](std::shared_ptr<Responder> responder) {
+    call.storage->UpdateAsync(call.info.name_space, call.info.name, std::move(finalize), false,
+                              registry::WriteOptions{.dry_run = call.dry_run, .server_write = true},
+                              PostTo(responder), [responder](Result<json::object> written) {
+                                responder->Send(written.ok() ? JsonResponse(200, *written)
+                                                             : ErrorResponse(written.status()));
+                              });
+  });
 }
 
 Response RestHandler::TokenRequest(Call& call) {

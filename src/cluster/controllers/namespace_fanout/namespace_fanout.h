@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cluster/client/informer.h"
+#include "cluster/controllers/controller.h"
 #include "common/status.h"
 
 namespace mini::cluster::controllers {
@@ -29,7 +30,7 @@ struct FanoutSpec {
       differs;
 };
 
-class NamespaceFanout {
+class NamespaceFanout final : public Controller {
  public:
   /// `client` must outlive this.
   NamespaceFanout(client::Client& client, FanoutSpec spec);
@@ -37,10 +38,9 @@ class NamespaceFanout {
   NamespaceFanout(const NamespaceFanout&) = delete;
   NamespaceFanout& operator=(const NamespaceFanout&) = delete;
 
-  /// Lists namespaces and objects, then reconciles on its own thread. kDeadlineExceeded when
-  /// the lists did not arrive in time (nothing keeps running then).
-  Status Start(std::chrono::milliseconds sync_timeout);
-  void Stop();
+  /// Lists namespaces and objects, then reconciles on its own thread.
+  Status Start(std::chrono::milliseconds sync_timeout) override;
+  void Stop() override;
 
  private:
   void Enqueue(const std::string& name_space);

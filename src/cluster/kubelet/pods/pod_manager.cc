@@ -12,10 +12,14 @@
 namespace mini::cluster::kubelet::pods {
 namespace json = boost::json;
 using registry::IntAt;
+using registry::ObjectAt;
 using registry::StringAt;
 
 namespace {
 constexpr std::chrono::seconds kDefaultGrace{30};
+// A pod that left the API without being marked for deletion first was deleted at once
+// (`kubectl delete --force --grace-period=0`): its containers get the kubelet's shortest grace.
+constexpr std::chrono::milliseconds kForcedGrace{2000};
 }  // namespace
 
 PodManager::PodManager(client::Client& client, PodManagerOptions options)
@@ -62,7 +66,7 @@ PodManager::PodPtr& PodManager::Entry(const std::string& uid) {
   if (!entry) {
     entry = std::make_shared<Pod>();
     entry->grace = kDefaultGrace;  // until the pod is seen: an adopted one may be gone already
-    entry->worker = std::make_unique<PodWorker>(options_.services, uid);
+    entry->worker = std::make_shared<PodWorker>(options_.services, uid);
   }
   return entry;
 }
@@ -148,6 +152,31 @@ void PodManager::SyncPod(const PodPtr& entry, const json::object& pod) {
   }
 }
 
+void PodManager::Finish(const PodPtr& entry, const json::object& pod) {
+  entry->deleting = true;
+  const std::string name_space = StringAt(pod, "metadata.namespace");
+  const std::string name = StringAt(pod, "metadata.name");
+  const std::string uid = StringAt(pod, "metadata.uid");
+  // The API server set the period from the request or the pod's terminationGracePeriodSeconds.
+  const auto grace = std::chrono::seconds(std::max<int64_t>(
+      0, IntAt(pod, "metadata.deletionGracePeriodSeconds",
+               std::chrono::duration_cast<std::chrono::seconds>(entry->grace).count())));
+  terminating_.push_back(std::async(std::launch::async, [this, entry, name_space, name, uid,
+                                                         grace, worker = entry->worker] {
+    if (Status stopped = worker->Terminate(grace); !stopped.ok()) {
+      spdlog::warn("stopping the containers of pod {}/{}: {}", name_space, name, stopped.message());
+    }
+    // Only this pod: a new one of the same name may already stand in its place.
+    client::DeleteOptions now{.grace_period_seconds = 0, .precondition_uid = uid};
+    Status deleted = client_.Delete(client::resources::kPods, name_space, name, now);
+    if (!deleted.ok() && deleted.code() != Code::kNotFound && deleted.code() != Code::kConflict) {
+      spdlog::warn("deleting pod {}/{}: {}", name_space, name, deleted.message());
+      std::lock_guard lock(mutex_);
+      entry->deleting = false;  // the next sync tries again
+    }
+  }));
+}
+
 void PodManager::SyncAll() {
   std::set<std::string> present;
   std::vector<json::object> pods = informer_->Objects();  // not under mutex_: the handlers take it
@@ -158,19 +187,23 @@ void PodManager::SyncAll() {
     PodPtr& entry = Entry(uid);
     entry->grace = std::chrono::seconds(
         IntAt(pod, "spec.terminationGracePeriodSeconds", kDefaultGrace.count()));
-    // A finished pod never runs again, not even after the node restarts.
-    std::string phase = StringAt(pod, "status.phase");
-    if (phase == "Succeeded" || phase == "Failed") continue;
     if (entry->syncing) {
       entry->again = true;
       continue;
     }
+    if (const json::object* metadata = ObjectAt(pod, "metadata");
+        metadata != nullptr && metadata->contains("deletionTimestamp")) {
+      if (!entry->deleting) Finish(entry, pod);
+      continue;
+    }
+    // A finished pod never runs again, not even after the node restarts.
+    std::string phase = StringAt(pod, "status.phase");
+    if (phase == "Succeeded" || phase == "Failed") continue;
     entry->syncing = true;
     syncs_.push_back([this, entry, pod] { SyncPod(entry, pod); });
     work_.notify_one();
   }
-  // Pods that are gone: once no sync of theirs runs, stop their containers in the background,
-  // each with its grace period.
+  // Pods that are gone: once no sync of theirs runs, stop their containers in the background.
   for (auto it = pods_.begin(); it != pods_.end();) {
     if (present.contains(it->first)) {
       ++it;
@@ -181,8 +214,12 @@ void PodManager::SyncAll() {
       ++it;
       continue;
     }
-    std::shared_ptr<PodWorker> worker(std::move(it->second->worker));
-    auto grace = it->second->grace;
+    if (it->second->deleting) {  // its own stop is under way and cleans up
+      it = pods_.erase(it);
+      continue;
+    }
+    std::shared_ptr<PodWorker> worker = std::move(it->second->worker);
+    auto grace = std::min<std::chrono::milliseconds>(it->second->grace, kForcedGrace);
     terminating_.push_back(std::async(std::launch::async, [worker, grace] {
       if (Status done = worker->Terminate(grace); !done.ok()) {
         spdlog::warn("stopping a deleted pod's containers: {}", done.message());

@@ -1,9 +1,11 @@
 // The pods bound to this node: it watches them, keeps one PodWorker per pod, syncs every pod
 // each second (and soon after any change) on a pool of threads, one sync per pod at a time so
 // that a slow pod (an image pull, a container that takes long to start) holds up no other,
-// writes their status when it changed, and tears down what belongs to pods that are gone. At start it adopts the containers already running
-// (an agent restart); at Stop it stops every container, as a machine that shuts down does, so
-// the pods start afresh with the node.
+// writes their status when it changed, and tears down what belongs to pods that are gone. A pod
+// marked for deletion (graceful deletion) gets its grace period to stop, and is then deleted
+// for good. At start it adopts the containers already running (an agent restart); at Stop it
+// stops every container, as a machine that shuts down does, so the pods start afresh with the
+// node.
 #pragma once
 
 #include <chrono>
@@ -41,11 +43,12 @@ class PodManager {
   // One pod's worker and what was last reported of it. While `syncing`, only the sync in
   // progress touches the worker and `reported`.
   struct Pod {
-    std::unique_ptr<PodWorker> worker;
+    std::shared_ptr<PodWorker> worker;
     boost::json::object reported;
     std::chrono::milliseconds grace{0};
     bool syncing = false;
-    bool again = false;  // changed while syncing: look again when the sync ends
+    bool again = false;     // changed while syncing: look again when the sync ends
+    bool deleting = false;  // marked for deletion: its containers are being stopped
   };
   using PodPtr = std::shared_ptr<Pod>;
 
@@ -53,6 +56,9 @@ class PodManager {
   void SyncAll();
   void SyncPod(const PodPtr& entry, const boost::json::object& pod);
   void RunSyncs();
+  /// A pod marked for deletion: stops its containers within its grace period in the
+  /// background, then deletes it from the API for good.
+  void Finish(const PodPtr& entry, const boost::json::object& pod);
   void Adopt();
   PodPtr& Entry(const std::string& uid);
 

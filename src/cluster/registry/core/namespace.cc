@@ -68,6 +68,28 @@ class NamespaceStrategy : public Strategy {
     return {};  // Only metadata may change, and the storage validates that.
   }
 
+  // What the NamespaceLifecycle admission step refuses on a real cluster.
+  Status CheckDelete(const json::object& object) const override {
+    std::string name = StringAt(object, "metadata.name");
+    if (name == "default" || name == "kube-system" || name == "kube-public") {
+      return ForbiddenError(Subject{"", "namespaces", "Namespace", name},
+                            "this namespace may not be deleted");
+    }
+    return Status::Ok();
+  }
+
+  // The namespace controller empties a deleted namespace, then clears its "kubernetes"
+  // finalizer through the finalize subresource; only then does the namespace go.
+  bool DeletionHeld(const json::object& object) const override {
+    const json::object* spec = ObjectField(object, "spec");
+    const json::array* finalizers = spec ? ArrayField(*spec, "finalizers") : nullptr;
+    return finalizers != nullptr && !finalizers->empty();
+  }
+
+  void MarkDeleting(json::object& object) const override {
+    EnsureObject(object, "status")["phase"] = "Terminating";
+  }
+
   std::map<std::string, std::string> SelectableFields(const json::object& object) const override {
     return {{"status.phase", StringAt(object, "status.phase")}};
   }

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 
@@ -273,6 +274,18 @@ class PodStrategy : public Strategy {
     }
     return ForbiddenError({"", "pods", "Pod", StringAt(object, "metadata.name")},
                           fmt::format("no PriorityClass with name {} was found", class_name));
+  }
+
+  // A pod on a node gets its grace period for the kubelet to stop its containers; one that
+  // never reached a node, or whose containers are done, has nothing to wait for.
+  std::optional<int64_t> GracePeriod(const json::object& object,
+                                     std::optional<int64_t> requested) const override {
+    int64_t period = requested ? *requested : IntAt(object, "spec.terminationGracePeriodSeconds", 30);
+    std::string phase = StringAt(object, "status.phase");
+    if (StringAt(object, "spec.nodeName").empty() || phase == "Succeeded" || phase == "Failed") {
+      period = 0;
+    }
+    return std::max<int64_t>(period, 0);
   }
 
   std::map<std::string, std::string> SelectableFields(const json::object& object) const override {
