@@ -41,8 +41,10 @@ Status PodManager::Start() {
   Adopt();
   client::ListOptions selector;
   selector.field_selector = "spec.nodeName=" + options_.node_name;
-  auto poke = [this](const json::object&) {
+  auto poke = [this](const json::object& pod) {
     std::lock_guard lock(mutex_);
+    changed_[StringAt(pod, "metadata.uid")] = {StringAt(pod, "metadata.namespace"),
+                                               StringAt(pod, "metadata.name")};
     dirty_ = true;
     wake_.notify_all();
   };
@@ -107,14 +109,21 @@ void PodManager::Stop() {
   for (const std::string& id : containers.List()) (void)containers.Remove(id);
 }
 
+// A pass over every pod each resync period (containers exit, probes and back-offs come due,
+// mounted ConfigMaps change without a pod changing); in between, passes over just the pods
+// whose objects changed, so a burst of pod writes costs work per change, not per pod.
 void PodManager::Loop() {
   std::unique_lock lock(mutex_);
+  auto next_full = std::chrono::steady_clock::now();
   while (!stopping_) {
+    const bool full = std::chrono::steady_clock::now() >= next_full;
+    Changes changed = std::exchange(changed_, {});
     dirty_ = false;
     lock.unlock();
-    SyncAll();
+    SyncPods(full ? nullptr : &changed);
     lock.lock();
-    wake_.wait_for(lock, options_.resync, [this] { return stopping_ || dirty_; });
+    if (full) next_full = std::chrono::steady_clock::now() + options_.resync;
+    wake_.wait_until(lock, next_full, [this] { return stopping_ || dirty_; });
   }
 }
 
@@ -147,6 +156,7 @@ void PodManager::SyncPod(const PodPtr& entry, const json::object& pod) {
   std::lock_guard lock(mutex_);
   entry->syncing = false;
   if (std::exchange(entry->again, false)) {
+    changed_[StringAt(pod, "metadata.uid")] = entry->where;
     dirty_ = true;
     wake_.notify_all();
   }
@@ -177,14 +187,25 @@ void PodManager::Finish(const PodPtr& entry, const json::object& pod) {
   }));
 }
 
-void PodManager::SyncAll() {
-  std::set<std::string> present;
-  std::vector<json::object> pods = informer_->Objects();  // not under mutex_: the handlers take it
+void PodManager::SyncPods(const Changes* changed) {
+  std::vector<json::object> pods;  // read outside mutex_: the informer's handlers take it
+  std::set<std::string> gone;      // the uids a partial pass found missing
+  if (changed == nullptr) {
+    pods = informer_->Objects();
+  } else {
+    for (const auto& [uid, where] : *changed) {
+      std::optional<json::object> pod = informer_->Get(where.first, where.second);
+      if (!pod || StringAt(*pod, "metadata.uid") != uid) gone.insert(uid);
+      if (pod) pods.push_back(std::move(*pod));
+    }
+  }
   std::lock_guard lock(mutex_);
+  std::set<std::string> present;
   for (const json::object& pod : pods) {
     const std::string uid = StringAt(pod, "metadata.uid");
     present.insert(uid);
     PodPtr& entry = Entry(uid);
+    entry->where = {StringAt(pod, "metadata.namespace"), StringAt(pod, "metadata.name")};
     entry->grace = std::chrono::seconds(
         IntAt(pod, "spec.terminationGracePeriodSeconds", kDefaultGrace.count()));
     if (entry->syncing) {
@@ -203,19 +224,21 @@ void PodManager::SyncAll() {
     syncs_.push_back([this, entry, pod] { SyncPod(entry, pod); });
     work_.notify_one();
   }
-  // Pods that are gone: once no sync of theirs runs, stop their containers in the background.
-  for (auto it = pods_.begin(); it != pods_.end();) {
-    if (present.contains(it->first)) {
-      ++it;
-      continue;
+  if (changed == nullptr) {
+    for (const auto& [uid, entry] : pods_) {
+      if (!present.contains(uid)) gone.insert(uid);
     }
+  }
+  // Pods that are gone: once no sync of theirs runs, stop their containers in the background.
+  for (const std::string& uid : gone) {
+    auto it = pods_.find(uid);
+    if (it == pods_.end() || present.contains(uid)) continue;
     if (it->second->syncing) {
       it->second->again = true;
-      ++it;
       continue;
     }
     if (it->second->deleting) {  // its own stop is under way and cleans up
-      it = pods_.erase(it);
+      pods_.erase(it);
       continue;
     }
     std::shared_ptr<PodWorker> worker = std::move(it->second->worker);
@@ -225,7 +248,7 @@ void PodManager::SyncAll() {
         spdlog::warn("stopping a deleted pod's containers: {}", done.message());
       }
     }));
-    it = pods_.erase(it);
+    pods_.erase(it);
   }
   std::erase_if(terminating_, [](std::future<void>& done) {
     return done.wait_for(std::chrono::seconds(0)) == std::future_status::ready;

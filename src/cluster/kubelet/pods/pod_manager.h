@@ -1,5 +1,5 @@
 // The pods bound to this node: it watches them, keeps one PodWorker per pod, syncs every pod
-// each second (and soon after any change) on a pool of threads, one sync per pod at a time so
+// each second (and a pod soon after its object changes) on a pool of threads, one sync per pod at a time so
 // that a slow pod (an image pull, a container that takes long to start) holds up no other,
 // writes their status when it changed, and tears down what belongs to pods that are gone. A pod
 // marked for deletion (graceful deletion) gets its grace period to stop, and is then deleted
@@ -49,11 +49,15 @@ class PodManager {
     bool syncing = false;
     bool again = false;     // changed while syncing: look again when the sync ends
     bool deleting = false;  // marked for deletion: its containers are being stopped
+    std::pair<std::string, std::string> where;  // namespace and name, as last seen
   };
+  /// Pods whose objects changed: uid -> (namespace, name).
+  using Changes = std::map<std::string, std::pair<std::string, std::string>>;
   using PodPtr = std::shared_ptr<Pod>;
 
   void Loop();
-  void SyncAll();
+  /// Syncs the pods in `changed`, or every pod when it is null, and retires those gone.
+  void SyncPods(const Changes* changed);
   void SyncPod(const PodPtr& entry, const boost::json::object& pod);
   void RunSyncs();
   /// A pod marked for deletion: stops its containers within its grace period in the
@@ -77,6 +81,7 @@ class PodManager {
   std::deque<std::function<void()>> syncs_;  // waiting for a sync thread; guarded by mutex_
   bool stopping_ = false;
   bool dirty_ = false;
+  Changes changed_;  // since the last pass; guarded by mutex_
   std::thread thread_;
   std::vector<std::thread> sync_threads_;
 };
