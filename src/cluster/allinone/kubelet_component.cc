@@ -5,6 +5,7 @@
 #include "cluster/client/local_transport.h"
 #include "cluster/kubelet/machine_info.h"
 #include "cluster/kubelet/pods/log_source.h"
+#include "cluster/kubelet/run_dir.h"
 #include "cluster/runtime/oci/cgroups.h"
 #include "cluster/runtime/registry/registry_puller.h"
 #include "common/command.h"
@@ -25,12 +26,17 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   std::vector<std::string> shim = std::filesystem::exists(small_shim)
                                       ? std::vector<std::string>{small_shim.string()}
                                       : std::vector<std::string>{self.string(), "shim"};
+  MINI_RETURN_IF_ERROR(kubelet::MountRunDir(data));
+  const std::filesystem::path run = kubelet::RunDir(data);
+  runtime::containers::ContainerManagerOptions runtime_options{run / "containers", run / "crun",
+                                                               shim};
+  runtime_options.layers_root = data / "containers";
   containers_ = std::make_unique<runtime::containers::ContainerManager>(
-      runtime::containers::ContainerManagerOptions{data / "containers", data / "crun", shim},
-      *images_, runtime::image::NewSystemMounter());
+      std::move(runtime_options), *images_, runtime::image::NewSystemMounter());
+  containers_->RemoveOrphanLayers();
   kubelet::network::BridgeOptions bridge;
   MINI_ASSIGN_OR_RETURN(bridge.cidr, kubelet::network::Cidr::Parse("10.244.0.0/24"));
-  bridge.state_dir = data / "network";
+  bridge.state_dir = run / "network";
   network_ = kubelet::network::NewBridgeNetwork(bridge);
   config_source_ = kubelet::pods::NewApiConfigSource(*client_);
   kubelet::pods::EnvSources env{.config = config_source_.get()};
@@ -118,7 +124,11 @@ void KubeletComponent::Stop() {
   }
   events_.reset();  // writes what the pods' shutdown reported
   network_.reset();
-  containers_.reset();
+  if (containers_ != nullptr) {
+    containers_.reset();
+    // Every container went with the pods: their state has nothing left to say.
+    kubelet::UnmountRunDir(options_.data_dir);
+  }
   puller_.reset();
   images_.reset();
   client_.reset();

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "cluster/kubelet/network/pod_network.h"
+#include "cluster/kubelet/run_dir.h"
 #include "cluster/kubelet/volumes/empty_dir.h"
 #include "common/command.h"
 #include "common/files.h"
@@ -15,8 +16,9 @@ namespace fs = std::filesystem;
 
 Status CleanupNode(const fs::path& data_dir) {
   std::error_code error;
-  const std::string crun_root = (data_dir / "crun").string();
-  for (const auto& entry : fs::directory_iterator(data_dir / "containers", error)) {
+  const fs::path run = RunDir(data_dir);
+  const std::string crun_root = (run / "crun").string();
+  for (const auto& entry : fs::directory_iterator(run / "containers", error)) {
     const std::string id = entry.path().filename().string();
     (void)RunCommand({"crun", "--root", crun_root, "kill", id, "KILL"});
     (void)RunCommand({"crun", "--root", crun_root, "delete", "-f", id});
@@ -29,9 +31,9 @@ Status CleanupNode(const fs::path& data_dir) {
   }
   // The forwards go before the claims: the node's ports must not lead to addresses reused later.
   MINI_RETURN_IF_ERROR(
-      network::RemoveRecordedHostPorts(data_dir / "network", network::BridgeOptions{}.nat_table));
+      network::RemoveRecordedHostPorts(run / "network", network::BridgeOptions{}.nat_table));
   // Each address claim names the sandbox that holds it, and so its network namespace.
-  for (const auto& entry : fs::directory_iterator(data_dir / "network" / "ips", error)) {
+  for (const auto& entry : fs::directory_iterator(run / "network" / "ips", error)) {
     auto owner = ReadFile(entry.path());
     if (!owner.ok() || owner->empty()) continue;
     if (fs::exists(fs::path("/run/netns") / ("mini-" + *owner))) {
@@ -39,6 +41,7 @@ Status CleanupNode(const fs::path& data_dir) {
     }
     fs::remove(entry.path(), error);
   }
+  UnmountRunDir(data_dir);
   return Status::Ok();
 }
 

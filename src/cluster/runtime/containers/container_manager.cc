@@ -69,7 +69,9 @@ Status ContainerManager::Start(const ContainerRequest& request) {
   MINI_ASSIGN_OR_RETURN(image::ImageConfig image_config, images_.Config(record));
   MINI_ASSIGN_OR_RETURN(std::vector<fs::path> lower, images_.LowerDirs(record));
   const fs::path rootfs = dir / "bundle" / "rootfs";
-  MINI_RETURN_IF_ERROR(mounter_->Mount({lower, dir / "upper", dir / "work", rootfs}));
+  const fs::path layer = LayerDir(request.id);
+  if (layer != dir) MINI_RETURN_IF_ERROR(MakeDirs(layer));
+  MINI_RETURN_IF_ERROR(mounter_->Mount({lower, layer / "upper", layer / "work", rootfs}));
 
   oci::ContainerConfig config = request.config;
   config.rootfs = rootfs.string();
@@ -213,9 +215,23 @@ Status ContainerManager::Remove(const std::string& id) {
   ReapShim(id);
   MINI_RETURN_IF_ERROR(mounter_->Unmount(dir / "bundle" / "rootfs"));
   MINI_RETURN_IF_ERROR(images_.Release(id));
-  fs::remove_all(dir, error);
-  if (error) return Status(Code::kInternal, "removing " + dir.string() + ": " + error.message());
+  for (const fs::path& path : {LayerDir(id), dir}) {
+    fs::remove_all(path, error);
+    if (error) return Status(Code::kInternal, "removing " + path.string() + ": " + error.message());
+  }
   return Status::Ok();
+}
+
+void ContainerManager::RemoveOrphanLayers() {
+  if (options_.layers_root.empty()) return;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(options_.layers_root, error)) {
+    const std::string id = entry.path().filename().string();
+    if (fs::exists(Dir(id), error)) continue;
+    // The image lease of a container that never got removed goes with its layer.
+    (void)images_.Release(id);
+    fs::remove_all(entry.path(), error);
+  }
 }
 
 void ContainerManager::ReapShim(const std::string& id) {

@@ -63,11 +63,14 @@ struct ExecResult {
 };
 
 struct ContainerManagerOptions {
-  std::filesystem::path root;       // per-container directories
+  std::filesystem::path root;       // per-container state: bundle, start and exit records
   std::filesystem::path crun_root;  // crun's state
   /// The command that runs a container's shim: {"<dir>/mini-shim"} or {"<mini>", "shim"}.
   std::vector<std::string> shim;
   std::chrono::milliseconds start_timeout{std::chrono::seconds(20)};
+  /// Where containers' writable layers go, when `root` is memory (a tmpfs that a reboot
+  /// empties) and what containers write should be on disk; empty: beside the state in `root`.
+  std::filesystem::path layers_root;
 };
 
 class ContainerManager {
@@ -84,6 +87,8 @@ class ContainerManager {
   Status Stop(const std::string& id, std::chrono::milliseconds grace);
   /// Stops it if needed, then deletes the crun container, the root and the directory.
   Status Remove(const std::string& id);
+  /// Deletes the writable layers of containers whose state is gone (a reboot emptied it).
+  void RemoveOrphanLayers();
   /// Runs a command in the running container. kFailedPrecondition when it does not run,
   /// kDeadlineExceeded after the timeout (the runtime's exec is killed; a process it started
   /// that outlives it stays in the container until the container ends). A command that cannot
@@ -94,6 +99,9 @@ class ContainerManager {
 
  private:
   std::filesystem::path Dir(const std::string& id) const { return options_.root / id; }
+  std::filesystem::path LayerDir(const std::string& id) const {
+    return options_.layers_root.empty() ? Dir(id) : options_.layers_root / id;
+  }
   Status Signal(const std::string& id, const char* signal) const;
   /// Waits briefly for the container's shim to end and reaps it, if it was started here.
   void ReapShim(const std::string& id);
