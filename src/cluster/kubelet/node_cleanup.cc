@@ -5,6 +5,7 @@
 
 #include <system_error>
 
+#include "cluster/kubelet/network/netlink.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/run_dir.h"
 #include "cluster/kubelet/volumes/empty_dir.h"
@@ -36,9 +37,7 @@ Status CleanupNode(const fs::path& data_dir) {
   for (const auto& entry : fs::directory_iterator(run / "network" / "ips", error)) {
     auto owner = ReadFile(entry.path());
     if (!owner.ok() || owner->empty()) continue;
-    if (fs::exists(fs::path("/run/netns") / ("mini-" + *owner))) {
-      MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "delete", "mini-" + *owner}).status());
-    }
+    MINI_RETURN_IF_ERROR(network::netlink::DeleteNetns("mini-" + *owner));
     fs::remove(entry.path(), error);
   }
   UnmountRunDir(data_dir);

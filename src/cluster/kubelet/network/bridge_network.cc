@@ -5,6 +5,7 @@
 #include <mutex>
 #include <system_error>
 
+#include "cluster/kubelet/network/netlink.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "common/command.h"
 #include "common/files.h"
@@ -32,13 +33,6 @@ Status WriteSysctl(const fs::path& path, std::string_view value) {
   return Status::Ok();
 }
 
-bool LinkExists(const std::vector<std::string>& prefix, const std::string& name) {
-  std::vector<std::string> argv = prefix;
-  argv.insert(argv.end(), {"link", "show", name});
-  auto result = RunCommand(argv);
-  return result.ok() && result->exit_code == 0;
-}
-
 class BridgeNetwork final : public PodNetwork {
  public:
   explicit BridgeNetwork(BridgeOptions options)
@@ -48,8 +42,8 @@ class BridgeNetwork final : public PodNetwork {
     MINI_RETURN_IF_ERROR(PrepareNode());
     MINI_ASSIGN_OR_RETURN(std::string ip, ipam_.Allocate(id));
     const std::string ns = NetnsName(id);
-    const fs::path netns = fs::path("/run/netns") / ns;
-    Status made = Configure(id, ns, netns, ip);
+    const fs::path netns = netlink::NetnsPath(ns);
+    Status made = Configure(id, ns, ip);
     if (made.ok()) made = ForwardPorts(id, ip, ports);
     if (!made.ok()) {
       (void)Teardown(id);
@@ -77,16 +71,11 @@ class BridgeNetwork final : public PodNetwork {
       }
       fs::remove(record, error);
     }
-    if (fs::exists(fs::path("/run/netns") / ns, error)) {
-      MINI_RETURN_IF_ERROR(RunChecked({"ip", "netns", "delete", ns}).status());
-    }
+    MINI_RETURN_IF_ERROR(netlink::DeleteNetns(ns));
     // Deleting the namespace deletes the pair, but not at once; a half-made setup may also
     // have left the host end. Either way it only has to be gone afterwards.
-    const std::string veth = HostVeth(id);
-    if (LinkExists({"ip"}, veth)) {
-      Status deleted = RunChecked({"ip", "link", "delete", veth}).status();
-      if (!deleted.ok() && LinkExists({"ip"}, veth)) return deleted;
-    }
+    MINI_ASSIGN_OR_RETURN(netlink::Socket host, netlink::Socket::Open());
+    MINI_RETURN_IF_ERROR(host.DeleteLink(HostVeth(id)));
     return ipam_.Release(id);
   }
 
@@ -106,41 +95,27 @@ class BridgeNetwork final : public PodNetwork {
         .WithContext("forwarding the hostPorts of pod sandbox {}", id);
   }
 
-  // Two `ip -batch` runs (the host's side, then the pod's) instead of a process per step: the
-  // processes were most of a pod's start-up time. The checks only run when a namespace is
-  // already there (an agent restart, or a setup cut short), to repair it.
-  Status Configure(const std::string& id, const std::string& ns, const fs::path& netns,
-                   const std::string& ip) {
+  // Over netlink, in-process: one socket in the host's namespace and one in the pod's. The
+  // namespace and the pair are made only when missing, so a setup cut short, or found again
+  // after an agent restart, is repaired rather than duplicated.
+  Status Configure(const std::string& id, const std::string& ns, const std::string& ip) {
     std::error_code error;
     const std::string veth = HostVeth(id);
-    std::vector<std::string> host;
-    bool fresh = !fs::exists(netns, error);
-    if (fresh) {
-      host.push_back("netns add " + ns);
+    auto pod = fs::exists(netlink::NetnsPath(ns), error) ? netlink::Socket::OpenIn(ns)
+                                                          : netlink::Socket::CreateNetns(ns);
+    if (!pod.ok()) return pod.status();
+    MINI_ASSIGN_OR_RETURN(netlink::Socket host, netlink::Socket::Open());
+    MINI_ASSIGN_OR_RETURN(int eth0, pod->IfIndex("eth0"));
+    if (eth0 == 0) {
+      MINI_RETURN_IF_ERROR(host.DeleteLink(veth));
+      MINI_RETURN_IF_ERROR(host.AddVeth(veth, "eth0", ns));
     }
-    if (fresh || !LinkExists({"ip", "-n", ns}, "eth0")) {
-      if (!fresh && LinkExists({"ip"}, veth)) host.push_back("link delete " + veth);
-      host.push_back(fmt::format("link add {} type veth peer name eth0 netns {}", veth, ns));
-    }
-    host.push_back(fmt::format("link set {} master {} up", veth, options_.bridge));
-    MINI_RETURN_IF_ERROR(RunBatch(id, {"ip"}, host));
-    return RunBatch(id, {"ip", "-n", ns},
-                    {fmt::format("addr replace {}/{} dev eth0", ip, options_.cidr.prefix),
-                     "link set eth0 up", "link set lo up",
-                     fmt::format("route replace default via {}", options_.cidr.Gateway())});
-  }
-
-  Status RunBatch(const std::string& id, std::vector<std::string> argv,
-                  const std::vector<std::string>& commands) {
-    const fs::path file = options_.state_dir / ("batch-" + id);
-    std::string text;
-    for (const std::string& command : commands) text += command + "\n";
-    MINI_RETURN_IF_ERROR(AtomicWriteFile(file, text, 0644, Durability::kVolatile));
-    argv.insert(argv.end(), {"-batch", file.string()});
-    Status ran = RunChecked(argv).status();
-    std::error_code error;
-    fs::remove(file, error);
-    return ran;
+    MINI_RETURN_IF_ERROR(host.SetUp(veth, options_.bridge));
+    MINI_RETURN_IF_ERROR(
+        pod->ReplaceAddress("eth0", fmt::format("{}/{}", ip, options_.cidr.prefix)));
+    MINI_RETURN_IF_ERROR(pod->SetUp("eth0"));
+    MINI_RETURN_IF_ERROR(pod->SetUp("lo"));
+    return pod->ReplaceDefaultRoute(options_.cidr.Gateway());
   }
 
   // The bridge with the gateway address, forwarding, and masquerade for traffic that leaves
@@ -149,12 +124,11 @@ class BridgeNetwork final : public PodNetwork {
     std::lock_guard lock(mutex_);
     if (prepared_) return Status::Ok();
     const std::string& bridge = options_.bridge;
-    if (!LinkExists({"ip"}, bridge)) {
-      MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "add", bridge, "type", "bridge"}).status());
-    }
-    const std::string gateway = fmt::format("{}/{}", options_.cidr.Gateway(), options_.cidr.prefix);
-    MINI_RETURN_IF_ERROR(RunChecked({"ip", "addr", "replace", gateway, "dev", bridge}).status());
-    MINI_RETURN_IF_ERROR(RunChecked({"ip", "link", "set", bridge, "up"}).status());
+    MINI_ASSIGN_OR_RETURN(netlink::Socket host, netlink::Socket::Open());
+    MINI_RETURN_IF_ERROR(host.AddBridge(bridge));
+    MINI_RETURN_IF_ERROR(host.ReplaceAddress(
+        bridge, fmt::format("{}/{}", options_.cidr.Gateway(), options_.cidr.prefix)));
+    MINI_RETURN_IF_ERROR(host.SetUp(bridge));
     MINI_RETURN_IF_ERROR(WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1"));
     // A hostPort reached at 127.0.0.1 leaves through the bridge with that source, which the
     // kernel drops as martian unless the bridge may route it; the masquerade below then gives

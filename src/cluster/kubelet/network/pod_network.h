@@ -2,7 +2,7 @@
 // with an address from the pod CIDR, a default route through the bridge, and masquerade for
 // traffic leaving the node (the bridge CNI plugin's job in a kubeadm cluster), and the node's
 // ports its containers ask for as hostPorts forwarded to it (the portmap plugin's). A small
-// interface so the pod lifecycle is tested with a fake; the real one drives iproute2 and nft.
+// interface so the pod lifecycle is tested with a fake; the real one uses rtnetlink and nft.
 #pragma once
 
 #include <filesystem>

@@ -1,0 +1,53 @@
+// The kernel calls a pod network needs, made in-process over rtnetlink (libnl-route) rather
+// than by running `ip`: a pod start ran it twice, and starting processes was most of what the
+// network cost. Network namespaces are pinned under /run/netns as `ip netns add` pins them, so
+// `ip netns`, crun and other tools see the same namespaces.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+struct nl_sock;
+
+namespace mini::cluster::kubelet::network::netlink {
+
+std::filesystem::path NetnsPath(const std::string& name);
+/// Deletes the pin; the namespace ends with its last process. OK when there is none.
+Status DeleteNetns(const std::string& name);
+
+/// A route socket bound to one network namespace.
+class Socket {
+ public:
+  /// In this process's namespace.
+  static Result<Socket> Open();
+  /// In the pinned namespace `name`.
+  static Result<Socket> OpenIn(const std::string& name);
+  /// Creates the namespace `name`, pins it, and opens a socket in it.
+  static Result<Socket> CreateNetns(const std::string& name);
+
+  /// 0 when there is no such interface.
+  Result<int> IfIndex(const std::string& name);
+  Status AddBridge(const std::string& name);
+  /// A veth pair: `name` here, `peer` (named `peer_name`) in the pinned namespace `peer_netns`.
+  Status AddVeth(const std::string& name, const std::string& peer_name,
+                 const std::string& peer_netns);
+  /// Brings the interface up, enslaved to `master` unless that is empty.
+  Status SetUp(const std::string& name, const std::string& master = "");
+  /// Sets `cidr` ("10.244.0.5/24") on the interface, replacing an equal one.
+  Status ReplaceAddress(const std::string& name, const std::string& cidr);
+  Status ReplaceDefaultRoute(const std::string& gateway);
+  /// OK when it is already gone.
+  Status DeleteLink(const std::string& name);
+
+ private:
+  struct Deleter {
+    void operator()(nl_sock* sock) const;
+  };
+  explicit Socket(nl_sock* sock) : sock_(sock) {}
+  std::unique_ptr<nl_sock, Deleter> sock_;
+};
+
+}  // namespace mini::cluster::kubelet::network::netlink
