@@ -297,11 +297,16 @@ spec:
   containers:
   - name: c
     image: $IMAGE
-    command: [sh, -c, 'trap "echo term >/out/term; sleep 2; echo done >/out/done; exit 0" TERM; while true; do sleep 0.2; done']
+    command: [sh, -c, 'trap "echo term >/out/term; sleep 2; echo done >/out/done; exit 0" TERM; touch /out/trapped; while true; do sleep 0.2; done']
     volumeMounts: [{name: out, mountPath: /out}]
 YAML
 k apply -f "$WORK/graceful.yaml"
 k wait --for=condition=Ready pod/graceful --timeout=60s
+# A SIGTERM that comes before the trap is set is ignored by a container's PID 1.
+for _ in $(seq 40); do
+  [ -e "$WORK/graceful/trapped" ] && break
+  sleep 0.25
+done
 k delete pod graceful --wait=false
 k get pod graceful
 expect_contains "$OUT" "Terminating" "a deleted pod shows Terminating while it stops"
