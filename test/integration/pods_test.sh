@@ -112,7 +112,12 @@ k wait --for=condition=Ready pod/web --timeout=60s
 k get pod web -o jsonpath='{.status.podIP}'
 ip=$OUT
 case "$ip" in 10.244.0.*) ;; *) fail "pod IP $ip is not in the pod CIDR" ;; esac
-reply=$(timeout 5 bash -c "exec 3<>/dev/tcp/$ip/8080; printf 'GET / HTTP/1.0\r\n\r\n' >&3; head -1 <&3")
+# Ready without a readiness probe means started, not yet listening: give httpd a moment.
+for _ in $(seq 20); do
+  reply=$(timeout 5 bash -c "exec 3<>/dev/tcp/$ip/8080; printf 'GET / HTTP/1.0\r\n\r\n' >&3; head -1 <&3" 2>/dev/null)
+  case "$reply" in *HTTP/1*) break ;; esac
+  sleep 0.25
+done
 expect_contains "$reply" "HTTP/1" "the pod's server answers on its address"
 k get pods -o wide
 expect_contains "$OUT" "$ip" "get pods -o wide shows the IP"
@@ -567,11 +572,12 @@ pgrep -f "httpd -f -p 8080" >/dev/null && fail "the deleted pod's server still r
 
 # Deleting the machine leaves the host as it was.
 data=$MINI_HOME/machines/mini/data
-# `mini-shim` beside `mini`, or `mini shim`: either way "shim --crun-root <data>".
-pgrep -f "shim --crun-root $data" >/dev/null || fail "no container shim runs before delete"
+# `mini-shim` beside `mini`, or `mini shim`: either way "shim --crun <crun> --crun-root <data>...".
+shims="shim --crun [^ ]* --crun-root $data"
+pgrep -f "$shims" >/dev/null || fail "no container shim runs before delete"
 run "$MINI" delete
 expect_code 0 "delete"
-pgrep -f "shim --crun-root $data" >/dev/null && fail "shims outlived delete"
+pgrep -f "$shims" >/dev/null && fail "shims outlived delete"
 mount | grep "$data" >/dev/null && fail "mounts outlived delete: $(mount | grep "$data")"
 [ -z "$(ip netns list | grep '^mini-')" ] || fail "network namespaces outlived delete: $(ip netns list)"
 nft list map ip mini-nat hostports 2>/dev/null | grep "tcp . $hostport : " >/dev/null &&

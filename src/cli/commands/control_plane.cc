@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
+
 #include "cli/commands/commands.h"
+#include "cluster/runtime/oci/sealed_runtime.h"
 
 namespace mini::cli {
 
@@ -36,6 +39,8 @@ void SetUpControlPlane(CLI::App& app, Globals& globals) {
     if (globals.verbosity == 0) {
       spdlog::set_level(spdlog::level::info);
     }
+    // Before any thread starts: the node's crun runs inherit it (sealed_runtime.h).
+    setenv(cluster::runtime::oci::kClonedBinaryEnv, "1", 1);
     globals.exit_code = cluster::RunControlPlane(*o);
   });
 }

@@ -7,6 +7,7 @@
 #include "cluster/kubelet/pods/log_source.h"
 #include "cluster/kubelet/run_dir.h"
 #include "cluster/runtime/oci/cgroups.h"
+#include "cluster/runtime/oci/sealed_runtime.h"
 #include "cluster/runtime/registry/registry_puller.h"
 #include "common/command.h"
 #include "common/process.h"
@@ -31,6 +32,12 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   runtime::containers::ContainerManagerOptions runtime_options{run / "containers", run / "crun",
                                                                shim};
   runtime_options.layers_root = data / "containers";
+  // A runtime that cannot be sealed still works; it only copies itself on every run.
+  if (auto sealed = runtime::oci::SealedRuntime("crun", run / "bin"); sealed.ok()) {
+    runtime_options.crun = sealed->string();
+  } else {
+    spdlog::warn("crun will copy itself on every container start: {}", sealed.status().message());
+  }
   containers_ = std::make_unique<runtime::containers::ContainerManager>(
       std::move(runtime_options), *images_, runtime::image::NewSystemMounter());
   containers_->RemoveOrphanLayers();

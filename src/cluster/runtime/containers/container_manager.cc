@@ -95,7 +95,7 @@ Status ContainerManager::Start(const ContainerRequest& request) {
   SpawnOptions shim;
   shim.argv = options_.shim;
   shim.argv.insert(shim.argv.end(),
-              {"--crun-root", options_.crun_root.string(),
+              {"--crun", options_.crun, "--crun-root", options_.crun_root.string(),
                "--id", request.id,
                "--bundle", (dir / "bundle").string(),
                "--log", request.log_path.string(),
@@ -169,7 +169,7 @@ Result<ContainerState> ContainerManager::State(const std::string& id) const {
 }
 
 Status ContainerManager::Signal(const std::string& id, const char* signal) const {
-  auto result = RunCommand({"crun", "--root", options_.crun_root.string(), "kill", id, signal});
+  auto result = RunCommand({options_.crun, "--root", options_.crun_root.string(), "kill", id, signal});
   return result.ok() ? Status::Ok() : result.status();
 }
 
@@ -197,7 +197,7 @@ Result<ExecResult> ContainerManager::Exec(const ExecRequest& request) const {
     return Status(Code::kFailedPrecondition,
                   fmt::format("container {} is not running", request.id));
   }
-  std::vector<std::string> argv = {"crun", "--root", options_.crun_root.string(), "exec",
+  std::vector<std::string> argv = {options_.crun, "--root", options_.crun_root.string(), "exec",
                                    request.id};
   argv.insert(argv.end(), request.argv.begin(), request.argv.end());
   MINI_ASSIGN_OR_RETURN(CommandOutput ran, RunCommand(argv, request.timeout));
@@ -211,7 +211,7 @@ Status ContainerManager::Remove(const std::string& id) {
   std::error_code error;
   if (!fs::exists(dir, error)) return Status::Ok();
   MINI_RETURN_IF_ERROR(Stop(id, std::chrono::milliseconds(0)));
-  (void)RunCommand({"crun", "--root", options_.crun_root.string(), "delete", "-f", id});
+  (void)RunCommand({options_.crun, "--root", options_.crun_root.string(), "delete", "-f", id});
   ReapShim(id);
   MINI_RETURN_IF_ERROR(mounter_->Unmount(dir / "bundle" / "rootfs"));
   MINI_RETURN_IF_ERROR(images_.Release(id));

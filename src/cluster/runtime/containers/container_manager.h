@@ -71,6 +71,8 @@ struct ContainerManagerOptions {
   /// Where containers' writable layers go, when `root` is memory (a tmpfs that a reboot
   /// empties) and what containers write should be on disk; empty: beside the state in `root`.
   std::filesystem::path layers_root;
+  /// The crun executable; see oci::SealedRuntime for why it may be a read-only mount.
+  std::string crun = "crun";
 };
 
 class ContainerManager {

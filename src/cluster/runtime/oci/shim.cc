@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "cluster/runtime/oci/sealed_runtime.h"
 #include "common/files.h"
 
 extern char** environ;
@@ -203,6 +204,8 @@ std::string CriLogLine(std::string_view timestamp, std::string_view stream, bool
 }
 
 int RunShim(const ShimOptions& o) {
+  // crun runs without copying itself when its binary is read-only (sealed_runtime.h).
+  setenv(kClonedBinaryEnv, "1", 1);
   // Orphans of the container (its init among them, once crun has exited) become ours.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   signal(SIGPIPE, SIG_IGN);
