@@ -9,25 +9,18 @@
 #include <thread>
 
 #include "test/cluster/client/api_fixture.h"
+#include "test/eventually.h"
 
 namespace mini::cluster::controllers {
 namespace json = boost::json;
 namespace {
 
 using namespace std::chrono_literals;
+using mini::testing::Eventually;
 using client::resources::kConfigMaps;
 using client::resources::kNamespaces;
 using client::resources::kPods;
 
-template <typename Check>
-bool Eventually(Check check) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return check();
-}
 
 json::object Json(std::string_view text) { return json::parse(text).as_object(); }
 
@@ -53,12 +46,16 @@ TEST_SUITE("controllers/namespace") {
     REQUIRE(client.Delete(kNamespaces, "", "team").ok());
     CHECK(Eventually([&] { return client.Get(kConfigMaps, "team", "settings").status().code() ==
                                   Code::kNotFound; }));
-    CHECK(client.Get(client::Resource{"apps", "v1", "deployments"}, "team", "web").status().code() ==
-          Code::kNotFound);
+    CHECK(Eventually([&] {
+      return client.Get(client::Resource{"apps", "v1", "deployments"}, "team", "web")
+                 .status()
+                 .code() == Code::kNotFound;
+    }));
     // The pod on a node is only marked: its kubelet has to stop it first.
-    auto marked = client.Get(kPods, "team", "runner");
-    REQUIRE(marked.ok());
-    CHECK(marked->at("metadata").as_object().contains("deletionTimestamp"));
+    CHECK(Eventually([&] {
+      auto marked = client.Get(kPods, "team", "runner");
+      return marked.ok() && marked->at("metadata").as_object().contains("deletionTimestamp");
+    }));
     std::this_thread::sleep_for(300ms);
     auto ns = client.Get(kNamespaces, "", "team");
     REQUIRE(ns.ok());

@@ -8,25 +8,16 @@
 #include "cluster/controllers/rootca/root_ca_publisher.h"
 #include "cluster/controllers/serviceaccount/default_service_account.h"
 #include "test/cluster/client/api_fixture.h"
+#include "test/eventually.h"
 
 namespace mini::cluster::controllers {
 namespace json = boost::json;
 namespace {
 
 using namespace std::chrono_literals;
+using mini::testing::Eventually;
 using client::resources::kConfigMaps;
 using client::resources::kServiceAccounts;
-
-// Polls `check` until it holds, for up to five seconds.
-template <typename Check>
-bool Eventually(Check check) {
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (check()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return check();
-}
 
 json::object Namespace(const std::string& name) {
   return json::object{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};

@@ -5,8 +5,12 @@
 #include <atomic>
 #include <thread>
 
+#include "test/eventually.h"
+
 namespace mini::cluster::kubelet::prober {
 namespace {
+
+using mini::testing::Eventually;
 
 // Answers from a switch, counting calls.
 class FakeRunner final : public ActionRunner {
@@ -20,13 +24,6 @@ class FakeRunner final : public ActionRunner {
   std::atomic<int> calls{0};
   std::string last_target;
 };
-
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 300 && !done(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return done();
-}
 
 ContainerProbeSpecs Readiness() {
   ProbeSpec spec;

@@ -8,10 +8,8 @@
 #include <string>
 
 #include "cluster/api/meta/ids.h"
-#include "cluster/api/schema/schema.h"
 #include "cluster/registry/printing.h"
-#include "cluster/registry/registry.h"
-#include "cluster/store/memory/memory_backend.h"
+#include "test/cluster/registry/memory_registry.h"
 
 namespace mini::cluster::registry {
 namespace json = boost::json;
@@ -20,18 +18,9 @@ namespace {
 
 json::object Json(std::string_view text) { return json::parse(text).as_object(); }
 
-class Cluster {
+class Cluster : public testing::MemoryRegistry {
  public:
-  Cluster()
-      : backend_(store::memory::NewMemoryBackend()), registry_(api::schema::Builtin(), *backend_) {
-    REQUIRE(registry_.Bootstrap({"10.0.0.5", 8443}).ok());
-  }
-
-  Storage& Find(const std::string& resource) {
-    Storage* storage = registry_.Find("", "v1", resource);
-    REQUIRE(storage != nullptr);
-    return *storage;
-  }
+  Storage& Find(const std::string& resource) { return MemoryRegistry::Find("", "v1", resource); }
   Storage& pods() { return Find("pods"); }
   Storage& namespaces() { return Find("namespaces"); }
 
@@ -51,10 +40,6 @@ class Cluster {
   bool Exists(Storage& storage, const std::string& name_space, const std::string& name) {
     return storage.Get(name_space, name).ok();
   }
-
- private:
-  store::BackendPtr backend_;
-  Registry registry_;
 };
 
 DeleteOptions Grace(int64_t seconds) {

@@ -10,10 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "cluster/api/schema/schema.h"
 #include "cluster/registry/printing.h"
-#include "cluster/registry/registry.h"
-#include "cluster/store/memory/memory_backend.h"
+#include "test/cluster/registry/memory_registry.h"
 
 namespace mini::cluster::registry {
 namespace json = boost::json;
@@ -22,34 +20,10 @@ namespace {
 
 json::object Json(std::string_view text) { return json::parse(text).as_object(); }
 
-class Cluster {
+class Cluster : public testing::MemoryRegistry {
  public:
-  Cluster()
-      : backend_(store::memory::NewMemoryBackend()), registry_(api::schema::Builtin(), *backend_) {
-    auto created = Find("", "namespaces")
-                       .Create("", Json(R"({"apiVersion":"v1","kind":"Namespace",
-                                            "metadata":{"name":"default"}})"),
-                               WriteOptions());
-    REQUIRE(created.ok());
-  }
-
-  Storage& core() { return Find("", "events"); }
-  Storage& events() { return Find("events.k8s.io", "events"); }
-  Storage& Find(const std::string& group, const std::string& resource) {
-    Storage* storage = registry_.Find(group, "v1", resource);
-    REQUIRE(storage != nullptr);
-    return *storage;
-  }
-  /// The object as the datastore holds it.
-  json::object Raw(const std::string& key) {
-    auto kv = backend_->Get(key);
-    REQUIRE(kv.ok());
-    return json::parse(kv->value).as_object();
-  }
-
- private:
-  store::BackendPtr backend_;
-  Registry registry_;
+  Storage& core() { return Find("", "v1", "events"); }
+  Storage& events() { return Find("events.k8s.io", "v1", "events"); }
 };
 
 // What client-go's newer event recorder sends to events.k8s.io/v1.
@@ -289,7 +263,7 @@ TEST_SUITE("registry/shared_storage") {
     Cluster cluster;
     json::object map = Json(R"({"apiVersion":"v1","kind":"ConfigMap",
         "metadata":{"name":"settings"},"data":{"mode":"fast"}})");
-    auto created = cluster.Find("", "configmaps").Create("default", map, WriteOptions());
+    auto created = cluster.Find("", "v1", "configmaps").Create("default", map, WriteOptions());
     REQUIRE(created.ok());
     json::object raw = cluster.Raw("/registry/core/configmaps/default/settings");
     raw["metadata"].as_object()["resourceVersion"] = Rv(*created);

@@ -6,11 +6,9 @@
 #include <boost/json.hpp>
 #include <string>
 
-#include "cluster/api/schema/schema.h"
 #include "cluster/registry/autoscaling/v1_annotations.h"
 #include "cluster/registry/printing.h"
-#include "cluster/registry/registry.h"
-#include "cluster/store/memory/memory_backend.h"
+#include "test/cluster/registry/memory_registry.h"
 
 namespace mini::cluster::registry::autoscaling {
 namespace json = boost::json;
@@ -19,34 +17,14 @@ namespace {
 
 json::object Json(std::string_view text) { return json::parse(text).as_object(); }
 
-class Cluster {
+class Cluster : public registry::testing::MemoryRegistry {
  public:
-  Cluster()
-      : backend_(store::memory::NewMemoryBackend()), registry_(api::schema::Builtin(), *backend_) {
-    Storage* namespaces = registry_.Find("", "v1", "namespaces");
-    REQUIRE(namespaces != nullptr);
-    REQUIRE(
-        namespaces->Create("", Json(R"({"metadata":{"name":"default"}})"), WriteOptions()).ok());
-  }
-
-  Storage& v1() { return Find("v1"); }
-  Storage& v2() { return Find("v2"); }
+  Storage& v1() { return Find("autoscaling", "v1", "horizontalpodautoscalers"); }
+  Storage& v2() { return Find("autoscaling", "v2", "horizontalpodautoscalers"); }
   /// The object as the datastore holds it.
-  json::object Raw(const std::string& name) {
-    auto kv = backend_->Get("/registry/autoscaling/horizontalpodautoscalers/default/" + name);
-    REQUIRE(kv.ok());
-    return json::parse(kv->value).as_object();
+  json::object Stored(const std::string& name) {
+    return Raw("/registry/autoscaling/horizontalpodautoscalers/default/" + name);
   }
-
- private:
-  Storage& Find(const std::string& version) {
-    Storage* storage = registry_.Find("autoscaling", version, "horizontalpodautoscalers");
-    REQUIRE(storage != nullptr);
-    return *storage;
-  }
-
-  store::BackendPtr backend_;
-  Registry registry_;
 };
 
 // What `kubectl autoscale deployment web --min=1 --max=3 --cpu-percent=50` creates.
@@ -93,7 +71,7 @@ TEST_SUITE("registry/autoscaling/v1_shared_storage") {
     CHECK(StringAt(*created, "apiVersion") == "autoscaling/v1");
     CHECK(IntAt(*created, "spec.targetCPUUtilizationPercentage") == 50);
 
-    json::object raw = cluster.Raw("a");
+    json::object raw = cluster.Stored("a");
     CHECK(StringAt(raw, "apiVersion") == "autoscaling/v2");
     CHECK(raw.at("spec").at("metrics") ==
           json::parse(R"([{"type":"Resource","resource":{"name":"cpu",
@@ -148,7 +126,7 @@ TEST_SUITE("registry/autoscaling/v1_shared_storage") {
     object["metadata"].as_object()["annotations"] =
         json::object{{"team", "shop"}, {kMetricsAnnotation, "[]"}, {kBehaviorAnnotation, "{}"}};
     REQUIRE(cluster.v2().Create("default", object, WriteOptions()).ok());
-    CHECK(cluster.Raw("g").at("metadata").at("annotations") == json::object{{"team", "shop"}});
+    CHECK(cluster.Stored("g").at("metadata").at("annotations") == json::object{{"team", "shop"}});
   }
 
   TEST_CASE("an unchanged v1 write is no write at all") {
