@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ struct MachineSpec {
   std::filesystem::path serving_key;
   /// More `mini control-plane` flags, passed through as they are (the datastore's).
   std::vector<std::string> control_plane_flags;
+  /// Shared downloads and images (MINI_HOME/cache), e.g. the guest image of VM drivers.
+  std::filesystem::path cache_dir;
+  /// Progress for the user, one line per step that takes a while.
+  std::function<void(const std::string&)> say = [](const std::string&) {};
 };
 
 /// Where the API server answers, as seen from the host.
@@ -71,6 +76,14 @@ class Driver {
   virtual Result<std::string> NodeIP(const MachineSpec& spec) = 0;
   /// Where the host reaches the API server.
   virtual Result<Endpoint> ApiEndpoint(const MachineSpec& spec) = 0;
+  /// The host command that runs `command` in the machine, or an interactive shell when it is
+  /// empty (`mini ssh`). kUnimplemented for drivers without one.
+  virtual Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
+                                                        const std::vector<std::string>& command) {
+    (void)spec;
+    (void)command;
+    return Error(Code::kUnimplemented, "this driver has no shell into its machine");
+  }
 };
 using DriverPtr = std::unique_ptr<Driver>;
 

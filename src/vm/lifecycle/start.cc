@@ -51,6 +51,25 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
   return existing;
 }
 
+// Checked before the profile is saved, so a machine too small to run is never recorded.
+Status CheckSizes(const DriverDef& def, const ClusterConfig& c) {
+  if (c.memory_mb < def.min_memory_mb) {
+    return Error(Code::kInvalidArgument,
+                 "--memory={} MB is less than the {} driver's minimum of {} MB", c.memory_mb,
+                 def.name, def.min_memory_mb)
+        .WithAdvice(fmt::format("give at least --memory={}mb", def.min_memory_mb))
+        .WithReason("RSRC_INSUFFICIENT_MEMORY");
+  }
+  if (c.disk_size_mb < def.min_disk_mb) {
+    return Error(Code::kInvalidArgument,
+                 "--disk-size={} MB is less than the {} driver's minimum of {} MB", c.disk_size_mb,
+                 def.name, def.min_disk_mb)
+        .WithAdvice(fmt::format("give at least --disk-size={}mb", def.min_disk_mb))
+        .WithReason("RSRC_INSUFFICIENT_STORAGE");
+  }
+  return Status::Ok();
+}
+
 bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& machine) {
   auto endpoint = machine.driver->ApiEndpoint(machine.spec);
   return endpoint.ok() && WaitForApiServer(machine, AdminTls(ctx, profile, *endpoint), *endpoint,
@@ -74,6 +93,7 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_ASSIGN_OR_RETURN(ClusterConfig config, ResolveConfig(ctx, request));
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/true));
   config.driver = machine.def->name;
+  MINI_RETURN_IF_ERROR(CheckSizes(*machine.def, config));
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));

@@ -1,0 +1,295 @@
+#include "drivers/qemu/qemu_driver.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "common/command.h"
+#include "common/files.h"
+#include "common/json.h"
+#include "drivers/qemu/qemu_command.h"
+#include "drivers/qemu/qmp.h"
+#include "net/host.h"
+#include "vm/host_facts.h"
+#include "vm/image/guest_image.h"
+
+namespace mini::drivers::qemu {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using vm::MachineSpec;
+using vm::MachineState;
+
+namespace {
+
+constexpr uint16_t kGuestApiPort = 8443;
+constexpr uint16_t kGuestSshPort = 22;
+
+fs::path PidFile(const MachineSpec& s) { return s.machine_dir / "qemu.pid"; }
+fs::path PortsFile(const MachineSpec& s) { return s.machine_dir / "ports.json"; }
+fs::path Disk(const MachineSpec& s) { return s.machine_dir / "disk.raw"; }
+fs::path SshKey(const MachineSpec& s) { return s.machine_dir / "id_ed25519"; }
+fs::path QmpSocket(const MachineSpec& s) { return s.machine_dir / "qmp.sock"; }
+fs::path QemuLog(const MachineSpec& s) { return s.machine_dir / "qemu.log"; }
+
+// A port nothing listens on now. QEMU binds it a moment later; if another program wins the
+// race, QEMU fails to start and says so, and the error reaches the user.
+Result<uint16_t> FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return ErrnoError(Code::kInternal, errno, "socket");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoError(Code::kInternal, err, "picking a free port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+struct Ports {
+  uint16_t api = 0, ssh = 0;
+};
+
+Result<Ports> ReadPorts(const MachineSpec& spec) {
+  MINI_ASSIGN_OR_RETURN(std::string text, ReadFile(PortsFile(spec)));
+  MINI_ASSIGN_OR_RETURN(json::value v, ParseJson(text, PortsFile(spec).string()));
+  if (!v.is_object()) return Error(Code::kInvalidArgument, "{} is damaged", PortsFile(spec).string());
+  MINI_ASSIGN_OR_RETURN(int64_t api, GetInt(v.get_object(), "apiserver"));
+  MINI_ASSIGN_OR_RETURN(int64_t ssh, GetInt(v.get_object(), "ssh"));
+  return Ports{static_cast<uint16_t>(api), static_cast<uint16_t>(ssh)};
+}
+
+// The ports of the last start are kept when still free, so kubeconfig stays valid.
+Result<Ports> ChoosePorts(const MachineSpec& spec) {
+  auto kept = ReadPorts(spec);
+  Ports p = kept.ok() ? *kept : Ports{};
+  for (uint16_t* port : {&p.api, &p.ssh}) {
+    if (*port == 0 || !net::CheckPortFree("127.0.0.1", *port).ok()) {
+      MINI_ASSIGN_OR_RETURN(*port, FreePort());
+    }
+  }
+  json::value v = {{"apiserver", p.api}, {"ssh", p.ssh}};
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(PortsFile(spec), PrettyJson(v), 0600));
+  return p;
+}
+
+// The profile's ssh key, made once with dropbear's own tool (the client is dropbear's too).
+Result<std::string> EnsureSshKey(const MachineSpec& spec) {
+  fs::path pub = SshKey(spec).string() + ".pub";
+  if (!fs::exists(pub)) {
+    (void)RemoveAll(SshKey(spec));
+    MINI_ASSIGN_OR_RETURN(std::string out,
+                          RunChecked({"dropbearkey", "-t", "ed25519", "-f", SshKey(spec).string()}));
+    size_t at = out.find("ssh-ed25519 ");
+    if (at == std::string::npos) return Error(Code::kInternal, "dropbearkey printed no public key");
+    MINI_RETURN_IF_ERROR(AtomicWriteFile(pub, out.substr(at, out.find('\n', at) - at) + "\n", 0644));
+  }
+  return ReadFile(pub);
+}
+
+Status CreateDisk(const MachineSpec& spec) {
+  if (fs::exists(Disk(spec))) return Status::Ok();
+  // Sparse: the guest formats it on first boot and it grows as the cluster writes.
+  int fd = ::open(Disk(spec).c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError(Code::kInternal, errno, "creating " + Disk(spec).string());
+  int rc = ::ftruncate(fd, spec.disk_size_mb << 20);
+  int err = errno;
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : ErrnoError(Code::kResourceExhausted, err, "sizing the data disk");
+}
+
+class QemuDriver : public vm::Driver {
+ public:
+  explicit QemuDriver(ProcessesPtr processes) : processes_(std::move(processes)) {}
+
+  // vm::Driver
+  Status Create(const MachineSpec& spec) override {
+    MINI_RETURN_IF_ERROR(MakeDirs(spec.machine_dir, 0700));
+    MINI_RETURN_IF_ERROR(CreateDisk(spec));
+    return EnsureSshKey(spec).status().WithContext("making the machine's ssh key");
+  }
+
+  Status Start(const MachineSpec& spec) override {
+    MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
+    if (state == MachineState::kRunning) return Status::Ok();
+    MINI_RETURN_IF_ERROR(Create(spec));
+    MINI_ASSIGN_OR_RETURN(vm::image::GuestImage image,
+                          vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
+    vm::HostFacts facts = vm::LoadHostFacts(spec.cache_dir);
+    if (!facts.kvm.usable) {
+      spec.say("! KVM is not usable (" + facts.kvm.reason +
+               "); the VM runs under software emulation, so it starts more slowly");
+    }
+    MINI_ASSIGN_OR_RETURN(Ports ports, ChoosePorts(spec));
+    MINI_ASSIGN_OR_RETURN(QemuConfig config, Config(spec, image, facts, ports));
+    for (const fs::path& stale : {QmpSocket(spec), spec.machine_dir / "serial.sock"}) {
+      (void)RemoveAll(stale);
+    }
+    MINI_RETURN_IF_ERROR(MakeDirs(spec.console_log.parent_path(), 0700));
+    (void)RemoveAll(QemuLog(spec));
+    spdlog::info("starting {}", fmt::join(QemuArgs(config), " "));
+    auto id = processes_->Spawn({QemuArgs(config), QemuLog(spec)});
+    if (!id.ok()) return id.status().WithContext("starting QEMU").WithReason("GUEST_START");
+    json::value record = {{"pid", id->pid}, {"startTime", id->start_time}};
+    MINI_RETURN_IF_ERROR(AtomicWriteFile(PidFile(spec), PrettyJson(record), 0600));
+    return WaitForQmp(spec, *id);
+  }
+
+  Status Stop(const MachineSpec& spec) override {
+    auto id = ReadPidFile(spec);
+    if (id.ok() && processes_->Alive(*id)) {
+      auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+      // The guest may not listen for the power button yet (early presses are lost): press it
+      // again every few seconds until it powers off.
+      auto next_press = std::chrono::steady_clock::now();
+      while (processes_->Alive(*id) && std::chrono::steady_clock::now() < deadline) {
+        if (std::chrono::steady_clock::now() >= next_press) {
+          (void)Qmp(spec, "system_powerdown");
+          next_press += std::chrono::seconds(5);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      if (processes_->Alive(*id)) {
+        spdlog::warn("the guest did not power off within {} s; stopping QEMU", kStopGrace.count());
+        MINI_RETURN_IF_ERROR(Kill(spec));
+      }
+    }
+    return RemoveAll(PidFile(spec));
+  }
+
+  Status Kill(const MachineSpec& spec) override {
+    auto id = ReadPidFile(spec);
+    if (id.ok()) {
+      auto killed = TerminateProcess(*processes_, *id, std::chrono::seconds(2));
+      MINI_RETURN_IF_ERROR(killed.status().WithContext("killing QEMU"));
+    }
+    return RemoveAll(PidFile(spec));
+  }
+
+  Status Delete(const MachineSpec& spec) override {
+    MINI_RETURN_IF_ERROR(Kill(spec));
+    return RemoveAll(spec.machine_dir);
+  }
+
+  Result<MachineState> State(const MachineSpec& spec) override {
+    std::error_code ec;
+    if (!fs::exists(spec.machine_dir, ec)) return MachineState::kNonexistent;
+    if (!fs::exists(PidFile(spec), ec)) return MachineState::kStopped;
+    auto id = ReadPidFile(spec);
+    if (!id.ok()) return MachineState::kError;
+    return processes_->Poll(*id).running ? MachineState::kRunning : MachineState::kError;
+  }
+
+  Result<std::string> NodeIP(const MachineSpec&) override { return std::string(kGuestIP); }
+
+  Result<vm::Endpoint> ApiEndpoint(const MachineSpec& spec) override {
+    MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
+    return vm::Endpoint{"127.0.0.1", ports.api};
+  }
+
+  Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
+                                                const std::vector<std::string>& command) override {
+    MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
+    // -y -y: the guest's host key is made on its first boot and reached only through our own
+    // forwarded port, so there is nothing to check it against.
+    std::vector<std::string> argv = {"dbclient", "-y", "-y", "-i", SshKey(spec).string(),
+                                     "-p", std::to_string(ports.ssh), "root@127.0.0.1"};
+    if (!command.empty()) {
+      std::string line;
+      for (const std::string& word : command) line += (line.empty() ? "" : " ") + word;
+      argv.push_back(line);
+    }
+    return argv;
+  }
+
+ private:
+  Result<QemuConfig> Config(const MachineSpec& spec, const vm::image::GuestImage& image,
+                            const vm::HostFacts& facts, const Ports& ports) {
+    QemuConfig c;
+    c.kvm = facts.kvm.usable;
+    c.tsc_khz = facts.tsc_khz;
+    c.cpus = spec.cpus;
+    c.memory_mb = spec.memory_mb;
+    c.kernel = image.kernel;
+    c.initrd = image.initrd;
+    c.disk = Disk(spec);
+    c.qmp_socket = QmpSocket(spec);
+    c.serial_socket = spec.machine_dir / "serial.sock";
+    c.console_log = spec.console_log;
+    c.forwards = {{ports.api, kGuestApiPort}, {ports.ssh, kGuestSshPort}};
+    // Everything the guest needs from the host, as files QEMU hands over through fw_cfg: never
+    // on the kernel command line, which any process in the guest can read.
+    fs::path dir = spec.machine_dir / "config";
+    std::string args = "--secure-port=" + std::to_string(kGuestApiPort) + "\n";
+    for (const std::string& flag : spec.control_plane_flags) args += flag + "\n";
+    MINI_ASSIGN_OR_RETURN(std::string key, ReadFile(SshKey(spec).string() + ".pub"));
+    for (auto [name, content] : {std::pair{"args", args}, std::pair{"hostname", spec.name + "\n"},
+                                 std::pair{"authorized_keys", key}}) {
+      MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / name, content, 0600));
+      c.fw_cfg.push_back({name, dir / name});
+    }
+    c.fw_cfg.push_back({"ca.crt", spec.ca_cert});
+    c.fw_cfg.push_back({"apiserver.crt", spec.serving_cert});
+    c.fw_cfg.push_back({"apiserver.key", spec.serving_key});
+    return c;
+  }
+
+  // QEMU is up once its control socket answers; if it exits first, its own words say why
+  // (a forwarded port taken, a bad option).
+  Status WaitForQmp(const MachineSpec& spec, const ProcessId& id) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!processes_->Poll(id).running) {
+        auto text = ReadFile(QemuLog(spec));
+        std::string log = text.ok() ? *text : "";
+        (void)RemoveAll(PidFile(spec));
+        Status failed = Error(Code::kFailedPrecondition, "QEMU exited at once: {}", log);
+        if (log.find("hostfwd") != std::string::npos ||
+            log.find("host forwarding") != std::string::npos) {
+          return failed.WithAdvice("a forwarded port was taken meanwhile; run mini start again")
+              .WithReason("HOST_PORT_IN_USE");
+        }
+        return failed.WithAdvice("see " + QemuLog(spec).string()).WithReason("GUEST_START");
+      }
+      if (QmpClient::Connect(QmpSocket(spec), std::chrono::seconds(2)).ok()) return Status::Ok();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return Error(Code::kDeadlineExceeded, "QEMU did not open its control socket")
+        .WithAdvice("see " + QemuLog(spec).string())
+        .WithReason("GUEST_START");
+  }
+
+  Result<json::value> Qmp(const MachineSpec& spec, const std::string& command) {
+    MINI_ASSIGN_OR_RETURN(auto client, QmpClient::Connect(QmpSocket(spec), std::chrono::seconds(2)));
+    return client->Execute(command);
+  }
+
+  Result<ProcessId> ReadPidFile(const MachineSpec& spec) {
+    MINI_ASSIGN_OR_RETURN(std::string text, ReadFile(PidFile(spec)));
+    MINI_ASSIGN_OR_RETURN(json::value v, ParseJson(text, PidFile(spec).string()));
+    if (!v.is_object()) return Error(Code::kInvalidArgument, "{} is damaged", PidFile(spec).string());
+    MINI_ASSIGN_OR_RETURN(int64_t pid, GetInt(v.get_object(), "pid"));
+    MINI_ASSIGN_OR_RETURN(int64_t start, GetInt(v.get_object(), "startTime"));
+    return ProcessId{static_cast<pid_t>(pid), static_cast<uint64_t>(start)};
+  }
+
+  ProcessesPtr processes_;
+};
+
+}  // namespace
+
+vm::DriverPtr NewQemuDriver(ProcessesPtr processes) {
+  return std::make_unique<QemuDriver>(std::move(processes));
+}
+
+}  // namespace mini::drivers::qemu

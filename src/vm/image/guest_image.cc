@@ -1,0 +1,414 @@
+#include "vm/image/guest_image.h"
+
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <spdlog/spdlog.h>
+
+#include "common/command.h"
+#include "common/files.h"
+#include "vm/image/archive.h"
+#include "vm/image/guest_init.h"
+#include "vm/image/kernel.h"
+
+namespace mini::vm::image {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bumped whenever the layout below changes in a way the inputs do not show.
+constexpr char kRecipeVersion[] = "guest-1";
+constexpr char kKernelMeta[] = "linux-image-amd64";
+
+// Host programs copied in, with their libraries: {path in the guest, candidates on the host}.
+struct Program {
+  const char* guest;
+  std::vector<const char*> host;
+  const char* package;
+};
+const std::vector<Program>& Programs() {
+  static const std::vector<Program> programs = {
+      {"usr/bin/busybox", {"/bin/busybox", "/usr/bin/busybox"}, "busybox-static"},
+      {"usr/bin/crun", {"/usr/bin/crun"}, "crun"},
+      {"usr/sbin/nft", {"/usr/sbin/nft"}, "nftables"},
+      {"usr/sbin/ip", {"/usr/sbin/ip", "/sbin/ip", "/bin/ip"}, "iproute2"},
+      {"usr/sbin/mke2fs", {"/usr/sbin/mke2fs", "/sbin/mke2fs"}, "e2fsprogs"},
+      {"usr/sbin/dropbear", {"/usr/sbin/dropbear"}, "dropbear-bin"},
+  };
+  return programs;
+}
+constexpr char kCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
+
+Status Missing(const char* what, const char* package) {
+  return Error(Code::kFailedPrecondition, "the guest image needs {}, which is not installed", what)
+      .WithAdvice(fmt::format("install it: sudo apt-get install {} (or run scripts/setup)", package))
+      .WithReason("GUEST_IMAGE_INPUT");
+}
+
+std::string Hex(const unsigned char* p, size_t n) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    s += digits[p[i] >> 4];
+    s += digits[p[i] & 15];
+  }
+  return s;
+}
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  return Hex(md, len);
+}
+
+// What identifies a host file for the cache key: a rebuilt or upgraded file changes size or
+// modification time (hashing the 300+ MB mini binary on every start would cost a second).
+std::string Identity(const fs::path& p) {
+  struct stat st{};
+  if (::stat(p.c_str(), &st) != 0) return p.string() + ":missing\n";
+  return fmt::format("{}:{}:{}.{}\n", p.string(), st.st_size, st.st_mtim.tv_sec,
+                     st.st_mtim.tv_nsec);
+}
+
+// The shared libraries (and the ELF interpreter) a program loads, as ldd resolves them.
+Result<std::vector<std::string>> Libraries(const fs::path& program) {
+  auto out = RunCommand({"ldd", program.string()});
+  if (!out.ok()) return out.status();
+  std::vector<std::string> libs;
+  std::istringstream lines(out->output);
+  for (std::string line; std::getline(lines, line);) {
+    size_t arrow = line.find("=> /");
+    size_t start = arrow != std::string::npos ? arrow + 3 : line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] != '/') continue;
+    libs.push_back(line.substr(start, line.find(' ', start) - start));
+  }
+  return libs;
+}
+
+// Guest paths are merged-/usr: /lib and /lib64 are symlinks into /usr.
+std::string GuestPath(const std::string& host_path) {
+  std::string p = host_path.substr(1);
+  for (const char* top : {"lib/", "lib64/", "bin/", "sbin/"}) {
+    if (p.starts_with(top)) return "usr/" + p;
+  }
+  return p;
+}
+
+// --- the kernel: downloaded once per version, extracted to cache/kernel/<package file> ---
+
+Result<fs::path> KernelDeb(const fs::path& debs, const GuestImageOptions& o) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(debs, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with("linux-image-") && name.ends_with(".deb")) return e.path();
+  }
+  o.say("Downloading the guest kernel (Debian's " + std::string(kKernelMeta) + ") ...");
+  auto deps = RunCommand({"apt-cache", "depends", kKernelMeta});
+  std::string package;
+  if (deps.ok()) {
+    size_t at = deps->output.find("Depends: linux-image-");
+    if (at != std::string::npos) {
+      at += 9;
+      package = deps->output.substr(at, deps->output.find_first_of(" \n", at) - at);
+    }
+  }
+  if (package.empty()) {
+    return Error(Code::kFailedPrecondition, "apt knows no {} package", kKernelMeta)
+        .WithAdvice("run \"sudo apt-get update\" on a Debian host with a Debian mirror configured")
+        .WithReason("GUEST_IMAGE_KERNEL");
+  }
+  MINI_RETURN_IF_ERROR(MakeDirs(debs, 0755));
+  // apt's unprivileged download user must be able to write there.
+  ::chmod(debs.c_str(), 0777);
+  auto got = RunCommand({"sh", "-c", "cd \"$0\" && apt-get download \"$1\"", debs.string(), package},
+                        std::chrono::minutes(10));
+  if (!got.ok() || got->exit_code != 0) {
+    return Error(Code::kUnavailable, "apt-get download {} failed: {}", package,
+                 got.ok() ? got->output : got.status().message())
+        .WithAdvice("check that apt can reach its Debian mirror (sudo apt-get update)")
+        .WithReason("GUEST_IMAGE_KERNEL");
+  }
+  return KernelDeb(debs, o);
+}
+
+bool WantedModuleDir(const std::string& rel) {
+  for (const char* dir : {"kernel/fs/", "kernel/net/", "kernel/crypto/", "kernel/lib/",
+                          "kernel/arch/", "kernel/drivers/virtio/", "kernel/drivers/block/",
+                          "kernel/drivers/net/", "kernel/drivers/char/", "kernel/drivers/firmware/",
+                          "kernel/drivers/input/", "kernel/drivers/acpi/"}) {
+    if (rel.starts_with(dir)) return true;
+  }
+  return false;
+}
+
+// cache/kernel/<deb>/vmlinux and modules/<name>.ko (flat), plus "version".
+Status ExtractKernel(const fs::path& deb, const fs::path& dir, const GuestImageOptions& o) {
+  o.say("Extracting the guest kernel from " + deb.filename().string() + " ...");
+  fs::path tmp = dir.string() + ".tmp";
+  MINI_RETURN_IF_ERROR(RemoveAll(tmp));
+  MINI_RETURN_IF_ERROR(MakeDirs(tmp / "modules", 0755));
+  std::string version;
+  bool have_kernel = false;
+  MINI_RETURN_IF_ERROR(ForEachDebFile(deb.string(), [&](const DebEntry& e, const auto& read) -> Status {
+    if (e.is_dir || e.is_symlink) return Status::Ok();
+    if (e.path.starts_with("boot/vmlinuz-")) {
+      MINI_ASSIGN_OR_RETURN(std::string bz, read());
+      MINI_ASSIGN_OR_RETURN(std::string elf, ExtractVmlinux(bz));
+      have_kernel = true;
+      version = e.path.substr(13);
+      return AtomicWriteFile(tmp / "vmlinux", elf, 0644, Durability::kVolatile);
+    }
+    static const std::string kMods = "lib/modules/";
+    if (!e.path.starts_with(kMods) || !e.path.ends_with(".ko")) return Status::Ok();
+    std::string rel = e.path.substr(e.path.find('/', kMods.size()) + 1);
+    if (!WantedModuleDir(rel)) return Status::Ok();
+    MINI_ASSIGN_OR_RETURN(std::string ko, read());
+    return AtomicWriteFile(tmp / "modules" / (ModuleName(rel) + ".ko"), StripModuleSignature(ko),
+                           0644, Durability::kVolatile);
+  }));
+  if (!have_kernel) {
+    return Error(Code::kInvalidArgument, "{} holds no /boot/vmlinuz", deb.string());
+  }
+  MINI_RETURN_IF_ERROR(AtomicWriteFile(tmp / "version", version, 0644, Durability::kVolatile));
+  MINI_RETURN_IF_ERROR(RemoveAll(dir));
+  std::error_code ec;
+  fs::rename(tmp, dir, ec);
+  return ec ? ErrnoError(Code::kInternal, ec.value(), "renaming " + tmp.string()) : Status::Ok();
+}
+
+struct Kernel {
+  fs::path dir;
+  std::string version;
+};
+
+Result<Kernel> EnsureKernel(const GuestImageOptions& o) {
+  MINI_ASSIGN_OR_RETURN(fs::path deb, KernelDeb(o.cache_dir / "debs", o));
+  fs::path dir = o.cache_dir / "kernel" / deb.stem();
+  if (!fs::exists(dir / "version")) MINI_RETURN_IF_ERROR(ExtractKernel(deb, dir, o));
+  MINI_ASSIGN_OR_RETURN(std::string version, ReadFile(dir / "version"));
+  return Kernel{dir, version};
+}
+
+Result<std::vector<std::string>> ModuleOrder(const fs::path& modules) {
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> info;
+  auto load = [&](const std::string& name) -> const std::vector<std::pair<std::string, std::string>>* {
+    auto it = info.find(name);
+    if (it != info.end()) return &it->second;
+    auto ko = ReadFile(modules / (name + ".ko"));
+    if (!ko.ok()) return nullptr;
+    auto mi = ReadModInfo(*ko);
+    if (!mi.ok()) return nullptr;
+    return &info.emplace(name, *mi).first->second;
+  };
+  auto split = [](const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string w; std::getline(in, w, sep);) {
+      if (!w.empty()) out.push_back(w);
+    }
+    return out;
+  };
+  auto lookup = [&](const std::string& name) -> std::optional<ModuleDeps> {
+    const auto* mi = load(name);
+    if (mi == nullptr) return std::nullopt;
+    ModuleDeps d;
+    for (const auto& [k, v] : *mi) {
+      if (k == "depends") d.depends = split(v, ',');
+      if (k == "softdep") {
+        bool pre = false;
+        for (const std::string& w : split(v, ' ')) {
+          if (w.ends_with(':')) pre = w == "pre:";
+          else if (pre) d.pre.push_back(w);
+        }
+      }
+    }
+    return d;
+  };
+  // Softdeps name algorithms (crc32c): the generic C implementation always exists.
+  auto alias = [&](const std::string& name) -> std::optional<std::string> {
+    if (fs::exists(modules / (ModuleName(name) + "_generic.ko"))) return name + "_generic";
+    return std::nullopt;
+  };
+  return OrderModules(GuestModules(), lookup, alias);
+}
+
+// --- the initramfs ---
+
+class Initramfs {
+ public:
+  explicit Initramfs(CpioWriter& w) : w_(w) {}
+
+  Status Dir(const std::string& path) {
+    if (path.empty() || dirs_.count(path)) return Status::Ok();
+    MINI_RETURN_IF_ERROR(Dir(fs::path(path).parent_path().string()));
+    dirs_.insert(path);
+    return w_.AddDir(path);
+  }
+  Status File(const std::string& path, std::string_view data, mode_t mode) {
+    if (files_.count(path)) return Status::Ok();
+    MINI_RETURN_IF_ERROR(Dir(fs::path(path).parent_path().string()));
+    files_.insert(path);
+    return w_.AddFile(path, data, mode);
+  }
+  Status HostFile(const std::string& path, const fs::path& host, mode_t mode) {
+    if (files_.count(path)) return Status::Ok();
+    MINI_ASSIGN_OR_RETURN(std::string data, ReadFile(host));
+    return File(path, data, mode);
+  }
+  Status Symlink(const std::string& path, const std::string& target) {
+    if (files_.count(path)) return Status::Ok();
+    MINI_RETURN_IF_ERROR(Dir(fs::path(path).parent_path().string()));
+    files_.insert(path);
+    return w_.AddSymlink(path, target);
+  }
+  bool Has(const std::string& path) const { return files_.count(path) > 0; }
+
+ private:
+  CpioWriter& w_;
+  std::set<std::string> dirs_, files_;
+};
+
+Status AddProgram(Initramfs& fs_, const std::string& guest, const fs::path& host) {
+  MINI_RETURN_IF_ERROR(fs_.HostFile(guest, host, 0755));
+  MINI_ASSIGN_OR_RETURN(std::vector<std::string> libs, Libraries(host));
+  for (const std::string& lib : libs) {
+    MINI_RETURN_IF_ERROR(fs_.HostFile(GuestPath(lib), fs::canonical(lib), 0755));
+  }
+  return Status::Ok();
+}
+
+// Debug information is most of the binary; the guest has no use for it.
+Result<fs::path> Stripped(const fs::path& binary, const fs::path& work) {
+  fs::path out = work / binary.filename();
+  auto r = RunCommand({"strip", "-o", out.string(), binary.string()}, std::chrono::minutes(2));
+  if (r.ok() && r->exit_code == 0) return out;
+  spdlog::warn("cannot strip {} (is binutils installed?); copying it whole", binary.string());
+  return binary;
+}
+
+constexpr char kEtcFiles[][2][128] = {
+    {"etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"},
+    {"etc/group", "root:x:0:\nnogroup:x:65534:\n"},
+    {"etc/shells", "/bin/sh\n"},
+    {"etc/hosts", "127.0.0.1 localhost\n::1 localhost\n"},
+    {"etc/os-release", "NAME=mini\nID=mini\nPRETTY_NAME=\"mini guest (Debian 12 based)\"\n"},
+};
+
+Status WriteInitramfs(const fs::path& out, const Kernel& kernel,
+                      const std::vector<std::string>& modules, const GuestImageOptions& o,
+                      const fs::path& work) {
+  MINI_ASSIGN_OR_RETURN(auto writer, CpioWriter::Create(out.string()));
+  Initramfs img(*writer);
+  for (const char* top : {"bin", "sbin", "lib", "lib64"}) {
+    MINI_RETURN_IF_ERROR(img.Symlink(top, std::string("usr/") + top));
+  }
+  for (const char* d : {"proc", "sys", "dev", "run", "tmp", "root", "var/lib/mini", "etc/mini",
+                        "usr/lib64", "mnt"}) {
+    MINI_RETURN_IF_ERROR(img.Dir(d));
+  }
+  MINI_RETURN_IF_ERROR(img.File("init", GuestInitScript(), 0755));
+  MINI_ASSIGN_OR_RETURN(fs::path mini, Stripped(o.mini_binary, work));
+  MINI_RETURN_IF_ERROR(AddProgram(img, "usr/bin/mini", mini));
+  fs::path shim = o.mini_binary.parent_path() / "mini-shim";
+  if (fs::exists(shim)) {
+    MINI_ASSIGN_OR_RETURN(fs::path stripped, Stripped(shim, work));
+    MINI_RETURN_IF_ERROR(AddProgram(img, "usr/bin/mini-shim", stripped));
+  }
+  for (const Program& p : Programs()) {
+    for (const char* host : p.host) {
+      if (fs::exists(host)) {
+        MINI_RETURN_IF_ERROR(AddProgram(img, p.guest, host));
+        break;
+      }
+    }
+  }
+  // Every busybox applet the real programs above do not replace.
+  auto applets = RunCommand({"/bin/busybox", "--list-full"});
+  if (applets.ok()) {
+    std::istringstream lines(applets->output);
+    for (std::string a; std::getline(lines, a);) {
+      if (a.empty() || a.ends_with("/busybox")) continue;
+      std::string guest = a.starts_with("usr/") ? a : "usr/" + a;
+      if (img.Has(guest)) continue;
+      MINI_RETURN_IF_ERROR(img.Symlink(guest, "/usr/bin/busybox"));
+    }
+  }
+  MINI_RETURN_IF_ERROR(img.HostFile(std::string(kCaBundle).substr(1), kCaBundle, 0644));
+  for (const auto& [path, text] : kEtcFiles) MINI_RETURN_IF_ERROR(img.File(path, text, 0644));
+  std::string order;
+  fs::path mods = "usr/lib/modules/" + kernel.version;
+  for (const std::string& m : modules) {
+    MINI_RETURN_IF_ERROR(img.HostFile((mods / (m + ".ko")).string(),
+                                      kernel.dir / "modules" / (m + ".ko"), 0644));
+    order += m + "\n";
+  }
+  MINI_RETURN_IF_ERROR(img.File("etc/mini/modules", order, 0644));
+  return writer->Close();
+}
+
+}  // namespace
+
+const std::vector<std::string>& GuestModules() {
+  // virtio transport and devices first (disk, network, fw_cfg configuration), then what pods
+  // need: overlay roots, veth pairs on a bridge, nftables NAT for Services and hostPorts.
+  static const std::vector<std::string> modules = {
+      "virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng", "qemu_fw_cfg", "ext4",
+      "button", "evdev", "overlay", "veth", "bridge", "br_netfilter", "nf_tables",
+      "nft_chain_nat", "nft_nat", "nft_masq", "nft_ct", "nft_fib_inet", "nft_reject_inet",
+      "nft_compat", "xt_conntrack", "xt_MASQUERADE", "xt_addrtype", "xt_comment", "xt_mark",
+      "nf_conntrack_netlink", "9pnet_virtio", "9p", "tun"};
+  return modules;
+}
+
+Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
+  for (const Program& p : Programs()) {
+    bool found = false;
+    for (const char* host : p.host) found = found || fs::exists(host);
+    if (!found) return Missing(p.guest, p.package);
+  }
+  if (!fs::exists(kCaBundle)) return Missing(kCaBundle, "ca-certificates");
+  MINI_ASSIGN_OR_RETURN(Kernel kernel, EnsureKernel(o));
+
+  std::string inputs = std::string(kRecipeVersion) + "\n" + kernel.dir.filename().string() + "\n";
+  inputs += GuestInitScript();
+  for (const std::string& m : GuestModules()) inputs += m + ",";
+  inputs += Identity(o.mini_binary) + Identity(o.mini_binary.parent_path() / "mini-shim");
+  for (const Program& p : Programs()) {
+    for (const char* host : p.host) inputs += Identity(host);
+  }
+  inputs += Identity(kCaBundle);
+  std::string key = Sha256Hex(inputs).substr(0, 16);
+
+  fs::path dir = o.cache_dir / "guest";
+  GuestImage image{kernel.dir / "vmlinux", dir / ("initrd-" + key + ".cpio"), key};
+  if (fs::exists(image.initrd)) return image;
+
+  o.say("Preparing the guest image (kernel " + kernel.version + ") ...");
+  MINI_ASSIGN_OR_RETURN(std::vector<std::string> modules, ModuleOrder(kernel.dir / "modules"));
+  fs::path work = dir / ("build-" + key);
+  MINI_RETURN_IF_ERROR(RemoveAll(work));
+  MINI_RETURN_IF_ERROR(MakeDirs(work, 0755));
+  fs::path tmp = work / "initrd.cpio";
+  Status built = WriteInitramfs(tmp, kernel, modules, o, work);
+  if (built.ok()) {
+    std::error_code ec;
+    fs::rename(tmp, image.initrd, ec);
+    if (ec) built = ErrnoError(Code::kInternal, ec.value(), "renaming " + tmp.string());
+  }
+  (void)RemoveAll(work);
+  MINI_RETURN_IF_ERROR(built.WithContext("building the guest image").WithReason("GUEST_IMAGE"));
+  // Older images are of no use once a newer one exists; a running VM keeps its open copy.
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with("initrd-") && e.path() != image.initrd) (void)RemoveAll(e.path());
+  }
+  spdlog::info("guest image {} ({} modules)", image.initrd.string(), modules.size());
+  return image;
+}
+
+}  // namespace mini::vm::image
