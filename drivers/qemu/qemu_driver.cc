@@ -34,6 +34,7 @@ fs::path PidFile(const MachineSpec& s) { return s.machine_dir / "qemu.pid"; }
 fs::path PortsFile(const MachineSpec& s) { return s.machine_dir / "ports.json"; }
 fs::path Disk(const MachineSpec& s) { return s.machine_dir / "disk.raw"; }
 fs::path SshKey(const MachineSpec& s) { return s.machine_dir / "id_ed25519"; }
+fs::path HostKey(const MachineSpec& s) { return s.machine_dir / "host_ed25519"; }
 fs::path QmpSocket(const MachineSpec& s) { return s.machine_dir / "qmp.sock"; }
 fs::path QemuLog(const MachineSpec& s) { return s.machine_dir / "qemu.log"; }
 
@@ -83,18 +84,31 @@ Result<Ports> ChoosePorts(const MachineSpec& spec) {
   return p;
 }
 
-// The profile's ssh key, made once with dropbear's own tool (the client is dropbear's too).
-Result<std::string> EnsureSshKey(const MachineSpec& spec) {
-  fs::path pub = SshKey(spec).string() + ".pub";
+// A dropbear key pair made once with dropbear's own tool (the client is dropbear's too);
+// returns the public key line.
+Result<std::string> EnsureKey(const fs::path& key) {
+  fs::path pub = key.string() + ".pub";
   if (!fs::exists(pub)) {
-    (void)RemoveAll(SshKey(spec));
+    (void)RemoveAll(key);
     MINI_ASSIGN_OR_RETURN(std::string out,
-                          RunChecked({"dropbearkey", "-t", "ed25519", "-f", SshKey(spec).string()}));
+                          RunChecked({"dropbearkey", "-t", "ed25519", "-f", key.string()}));
     size_t at = out.find("ssh-ed25519 ");
     if (at == std::string::npos) return Error(Code::kInternal, "dropbearkey printed no public key");
     MINI_RETURN_IF_ERROR(AtomicWriteFile(pub, out.substr(at, out.find('\n', at) - at) + "\n", 0644));
   }
   return ReadFile(pub);
+}
+
+// The profile's login key, and the guest's host key made here too, so the client knows it
+// from the first connection and checks it (in a known_hosts of the machine's own: dbclient
+// keeps it under HOME, and every machine is 127.0.0.1 to it).
+Status EnsureSshKeys(const MachineSpec& spec) {
+  MINI_RETURN_IF_ERROR(EnsureKey(SshKey(spec)).status());
+  MINI_ASSIGN_OR_RETURN(std::string host, EnsureKey(HostKey(spec)));
+  // "type base64" only: dbclient takes a trailing comment for part of the key.
+  std::string key = host.substr(0, host.find(' ', host.find(' ') + 1));
+  return AtomicWriteFile(spec.machine_dir / ".ssh" / "known_hosts", "127.0.0.1 " + key + "\n",
+                         0600);
 }
 
 Status CreateDisk(const MachineSpec& spec) {
@@ -116,7 +130,7 @@ class QemuDriver : public vm::Driver {
   Status Create(const MachineSpec& spec) override {
     MINI_RETURN_IF_ERROR(MakeDirs(spec.machine_dir, 0700));
     MINI_RETURN_IF_ERROR(CreateDisk(spec));
-    return EnsureSshKey(spec).status().WithContext("making the machine's ssh key");
+    return EnsureSshKeys(spec).WithContext("making the machine's ssh keys");
   }
 
   Status Start(const MachineSpec& spec) override {
@@ -200,10 +214,10 @@ class QemuDriver : public vm::Driver {
   Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
                                                 const std::vector<std::string>& command) override {
     MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
-    // -y -y: the guest's host key is made on its first boot and reached only through our own
-    // forwarded port, so there is nothing to check it against.
-    std::vector<std::string> argv = {"dbclient", "-y", "-y", "-i", SshKey(spec).string(),
-                                     "-p", std::to_string(ports.ssh), "root@127.0.0.1"};
+    std::vector<std::string> argv = {"env", "HOME=" + spec.machine_dir.string(), "dbclient",
+                                     "-i", SshKey(spec).string(), "-p", std::to_string(ports.ssh)};
+    if (!::isatty(STDIN_FILENO)) argv.push_back("-T");  // no terminal to put in raw mode
+    argv.push_back("root@127.0.0.1");
     if (!command.empty()) {
       std::string line;
       for (const std::string& word : command) line += (line.empty() ? "" : " ") + word;
@@ -238,6 +252,7 @@ class QemuDriver : public vm::Driver {
       MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / name, content, 0600));
       c.fw_cfg.push_back({name, dir / name});
     }
+    c.fw_cfg.push_back({"ssh_host_key", HostKey(spec)});
     c.fw_cfg.push_back({"ca.crt", spec.ca_cert});
     c.fw_cfg.push_back({"apiserver.crt", spec.serving_cert});
     c.fw_cfg.push_back({"apiserver.key", spec.serving_key});

@@ -65,11 +65,11 @@ fi
 mount -t ext4 -o noatime /dev/vda /var/lib/mini || { echo "mini-guest: cannot mount the data disk"; poweroff -f; }
 mark disk
 
-# ssh with the profile's key; host keys live on the data disk so they survive restarts.
-mkdir -p -m 700 /root/.ssh /var/lib/mini/ssh
+# ssh with the profile's key; the host key comes from the host, which knows it already.
+mkdir -p -m 700 /root/.ssh /etc/dropbear
 get authorized_keys > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys
-ln -sfn /var/lib/mini/ssh /etc/dropbear
-/usr/sbin/dropbear -R -s -p 22 2>/dev/null
+(umask 077; get ssh_host_key > /etc/dropbear/host_key)
+/usr/sbin/dropbear -r /etc/dropbear/host_key -s -p 22 2>/dev/null
 
 stop_on_power_button() {
   for ev in /sys/class/input/event*; do

@@ -22,6 +22,7 @@ void SetUpCompletion(CLI::App& app, Globals& globals);
 void SetUpControlPlane(CLI::App& app, Globals& globals);
 void SetUpImage(CLI::App& app, Globals& globals);
 void SetUpShim(CLI::App& app, Globals& globals);
+void SetUpSsh(CLI::App& app, Globals& globals);
 
 /// `mini [flags] kubectl [flags] -- ARGS` (or without `--`): removes what belongs to kubectl
 /// from `args` and returns it, so mini's parser never sees kubectl's flags.

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "vm/driver_registry.h"
@@ -45,6 +46,11 @@ Status StopCluster(const Context& ctx, const std::string& profile);
 Status DeleteCluster(const Context& ctx, const std::string& profile);
 /// Points the profile's kubeconfig entries at the running cluster again.
 Status UpdateContext(const Context& ctx, const std::string& profile);
+
+/// The host command that opens a shell in the profile's running machine, or runs `command`
+/// there (`mini ssh`). kFailedPrecondition when the machine is not running.
+Result<std::vector<std::string>> ShellCommand(const Context& ctx, const std::string& profile,
+                                              const std::vector<std::string>& command);
 
 /// minikube's status fields. Values: Running, Stopped, Error, Nonexistent; Kubeconfig:
 /// Configured, Misconfigured, or Stopped when the host is not running.
