@@ -24,6 +24,11 @@ void SetUpImage(CLI::App& app, Globals& globals);
 void SetUpShim(CLI::App& app, Globals& globals);
 void SetUpSsh(CLI::App& app, Globals& globals);
 
+/// Runs `mini image ARGS` in the profile's machine when its driver is a VM (loading `files`,
+/// copied in first); false when the store is on this host (the native driver).
+Result<bool> RunImageCommandInGuest(const Globals& globals, std::vector<std::string> args,
+                                    const std::vector<std::string>& files);
+
 /// `mini [flags] kubectl [flags] -- ARGS` (or without `--`): removes what belongs to kubectl
 /// from `args` and returns it, so mini's parser never sees kubectl's flags.
 std::vector<std::string> SplitPassthrough(std::vector<std::string>& args);
