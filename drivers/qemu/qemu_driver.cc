@@ -70,14 +70,30 @@ Result<Ports> ReadPorts(const MachineSpec& spec) {
   return Ports{static_cast<uint16_t>(api), static_cast<uint16_t>(ssh)};
 }
 
-// The ports of the last start are kept when still free, so kubeconfig stays valid.
+bool Free(uint16_t port) { return port != 0 && net::CheckPortFree("127.0.0.1", port).ok(); }
+
+// The API server's host port is the one asked for; the default (8443) gives way to the port of
+// the last start, or any free one, when taken, since the guest has its own 8443 behind it. The
+// ssh port is any free one. The last start's ports are preferred, so kubeconfig stays valid.
 Result<Ports> ChoosePorts(const MachineSpec& spec) {
   auto kept = ReadPorts(spec);
   Ports p = kept.ok() ? *kept : Ports{};
-  for (uint16_t* port : {&p.api, &p.ssh}) {
-    if (*port == 0 || !net::CheckPortFree("127.0.0.1", *port).ok()) {
-      MINI_ASSIGN_OR_RETURN(*port, FreePort());
+  if (spec.apiserver_port != vm::kDefaultApiServerPort) {
+    if (!Free(spec.apiserver_port)) {
+      return Error(Code::kFailedPrecondition, "port {} on 127.0.0.1 is already in use",
+                   spec.apiserver_port)
+          .WithAdvice("stop the program using it, or choose another port with --apiserver-port")
+          .WithReason("HOST_PORT_IN_USE");
     }
+    p.api = spec.apiserver_port;
+  } else if (!Free(p.api)) {
+    p.api = spec.apiserver_port;
+    if (!Free(p.api)) {
+      MINI_ASSIGN_OR_RETURN(p.api, FreePort());
+    }
+  }
+  if (!Free(p.ssh) || p.ssh == p.api) {
+    MINI_ASSIGN_OR_RETURN(p.ssh, FreePort());
   }
   json::value v = {{"apiserver", p.api}, {"ssh", p.ssh}};
   MINI_RETURN_IF_ERROR(AtomicWriteFile(PortsFile(spec), PrettyJson(v), 0600));

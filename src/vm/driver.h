@@ -27,6 +27,8 @@ enum class MachineState {
 };
 std::string_view StateName(MachineState state);  // "Nonexistent", "Stopped", "Running", "Error"
 
+inline constexpr uint16_t kDefaultApiServerPort = 8443;
+
 /// Everything a driver needs to know about the machine it manages.
 struct MachineSpec {
   std::string name;                   // the profile name; also the node name
@@ -36,7 +38,7 @@ struct MachineSpec {
   int cpus = 2;
   int64_t memory_mb = 4096;
   int64_t disk_size_mb = 20000;
-  uint16_t apiserver_port = 8443;
+  uint16_t apiserver_port = kDefaultApiServerPort;
   // Certificates the control plane serves with and verifies clients against.
   std::filesystem::path ca_cert;
   std::filesystem::path serving_cert;
