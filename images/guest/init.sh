@@ -35,8 +35,18 @@ echo "+cpu +cpuset +io +memory +pids" > /sys/fs/cgroup/cgroup.subtree_control
 ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/mounts /etc/mtab
 
+# The devices' modules are needed at once; pods' are loaded meanwhile on the other vCPU and
+# waited for before the control plane starts. A module whose dependency the other list was
+# still loading fails, and is loaded again after both.
 kver=$(uname -r)
-while read -r m; do insmod "/lib/modules/$kver/$m.ko" 2>/dev/null; done < /etc/mini/modules
+load() {
+  while read -r m; do
+    insmod "/lib/modules/$kver/$m.ko" 2>/dev/null || echo "$m" >> /run/modules.retry
+  done < "/etc/mini/modules.$1"
+}
+load pods &
+pods_modules=$!
+load devices
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 mark modules
 
@@ -81,6 +91,12 @@ stop_on_power_button() {
   kill -TERM "$1"
 }
 
+wait "$pods_modules"
+if [ -f /run/modules.retry ]; then
+  while read -r m; do
+    grep -q "^$m " /proc/modules || insmod "/lib/modules/$kver/$m.ko"
+  done < /run/modules.retry
+fi
 set -- $(get args)
 mark control-plane
 /usr/bin/mini control-plane --data-dir=/var/lib/mini \

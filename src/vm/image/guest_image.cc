@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -193,7 +194,8 @@ Result<Kernel> EnsureKernel(const GuestImageOptions& o) {
   return Kernel{dir, version};
 }
 
-Result<std::vector<std::string>> ModuleOrder(const fs::path& modules) {
+Result<std::vector<std::string>> ModuleOrder(const fs::path& modules,
+                                             const std::vector<std::string>& wanted) {
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> info;
   auto load = [&](const std::string& name) -> const std::vector<std::pair<std::string, std::string>>* {
     auto it = info.find(name);
@@ -233,7 +235,7 @@ Result<std::vector<std::string>> ModuleOrder(const fs::path& modules) {
     if (fs::exists(modules / (ModuleName(name) + "_generic.ko"))) return name + "_generic";
     return std::nullopt;
   };
-  return OrderModules(GuestModules(), lookup, alias);
+  return OrderModules(wanted, lookup, alias);
 }
 
 // --- the initramfs ---
@@ -298,8 +300,12 @@ constexpr char kEtcFiles[][2][128] = {
     {"etc/os-release", "NAME=mini\nID=mini\nPRETTY_NAME=\"mini guest (Debian 12 based)\"\n"},
 };
 
-Status WriteInitramfs(const fs::path& out, const Kernel& kernel,
-                      const std::vector<std::string>& modules, const GuestImageOptions& o,
+struct ModuleLists {
+  std::vector<std::string> devices, pods;  // each in load order; pods without the devices'
+};
+
+Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLists& modules,
+                      const GuestImageOptions& o,
                       const fs::path& work) {
   MINI_ASSIGN_OR_RETURN(auto writer, CpioWriter::Create(out.string()));
   Initramfs img(*writer);
@@ -339,29 +345,31 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel,
   }
   MINI_RETURN_IF_ERROR(img.HostFile(std::string(kCaBundle).substr(1), kCaBundle, 0644));
   for (const auto& [path, text] : kEtcFiles) MINI_RETURN_IF_ERROR(img.File(path, text, 0644));
-  std::string order;
   fs::path mods = "usr/lib/modules/" + kernel.version;
-  for (const std::string& m : modules) {
-    MINI_RETURN_IF_ERROR(img.HostFile((mods / (m + ".ko")).string(),
-                                      kernel.dir / "modules" / (m + ".ko"), 0644));
-    order += m + "\n";
+  for (auto [list, name] : {std::pair{&modules.devices, "devices"}, std::pair{&modules.pods, "pods"}}) {
+    std::string order;
+    for (const std::string& m : *list) {
+      MINI_RETURN_IF_ERROR(img.HostFile((mods / (m + ".ko")).string(),
+                                        kernel.dir / "modules" / (m + ".ko"), 0644));
+      order += m + "\n";
+    }
+    MINI_RETURN_IF_ERROR(img.File(std::string("etc/mini/modules.") + name, order, 0644));
   }
-  MINI_RETURN_IF_ERROR(img.File("etc/mini/modules", order, 0644));
   return writer->Close();
 }
 
 }  // namespace
 
-const std::vector<std::string>& GuestModules() {
-  // virtio transport and devices first (disk, network, fw_cfg configuration), then what pods
-  // need: overlay roots, veth pairs on a bridge, nftables NAT for Services and hostPorts.
-  static const std::vector<std::string> modules = {
-      "virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng", "qemu_fw_cfg", "ext4",
-      "button", "evdev", "overlay", "veth", "bridge", "br_netfilter", "nf_tables",
-      "nft_chain_nat", "nft_nat", "nft_masq", "nft_ct", "nft_fib_inet", "nft_reject_inet",
-      "nft_compat", "xt_conntrack", "xt_MASQUERADE", "xt_addrtype", "xt_comment", "xt_mark",
-      "nf_conntrack_netlink", "9pnet_virtio", "9p", "tun"};
-  return modules;
+const GuestModuleSets& GuestModules() {
+  static const GuestModuleSets sets = {
+      // The disk, the network card, fw_cfg (the configuration) and the power button.
+      {"virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng", "qemu_fw_cfg", "ext4", "button",
+       "evdev", "9pnet_virtio", "9p"},
+      // Overlay roots, veth pairs on a bridge, nftables NAT for Services and hostPorts.
+      {"overlay", "veth", "bridge", "br_netfilter", "nf_tables", "nft_chain_nat", "nft_nat",
+       "nft_masq", "nft_ct", "nft_fib_inet", "nft_reject_inet", "nft_compat", "xt_conntrack",
+       "xt_MASQUERADE", "xt_addrtype", "xt_comment", "xt_mark", "nf_conntrack_netlink", "tun"}};
+  return sets;
 }
 
 Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
@@ -375,7 +383,10 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
 
   std::string inputs = std::string(kRecipeVersion) + "\n" + kernel.dir.filename().string() + "\n";
   inputs += GuestInitScript();
-  for (const std::string& m : GuestModules()) inputs += m + ",";
+  for (const auto* set : {&GuestModules().devices, &GuestModules().pods}) {
+    for (const std::string& m : *set) inputs += m + ",";
+    inputs += ";";
+  }
   inputs += Identity(o.mini_binary) + Identity(o.mini_binary.parent_path() / "mini-shim");
   for (const Program& p : Programs()) {
     for (const char* host : p.host) inputs += Identity(host);
@@ -388,7 +399,15 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
   if (fs::exists(image.initrd)) return image;
 
   o.say("Preparing the guest image (kernel " + kernel.version + ") ...");
-  MINI_ASSIGN_OR_RETURN(std::vector<std::string> modules, ModuleOrder(kernel.dir / "modules"));
+  ModuleLists modules;
+  MINI_ASSIGN_OR_RETURN(modules.devices, ModuleOrder(kernel.dir / "modules", GuestModules().devices));
+  MINI_ASSIGN_OR_RETURN(std::vector<std::string> pods,
+                        ModuleOrder(kernel.dir / "modules", GuestModules().pods));
+  for (const std::string& m : pods) {
+    if (std::find(modules.devices.begin(), modules.devices.end(), m) == modules.devices.end()) {
+      modules.pods.push_back(m);
+    }
+  }
   fs::path work = dir / ("build-" + key);
   MINI_RETURN_IF_ERROR(RemoveAll(work));
   MINI_RETURN_IF_ERROR(MakeDirs(work, 0755));
@@ -407,7 +426,8 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
     std::string name = e.path().filename().string();
     if (name.starts_with("initrd-") && e.path() != image.initrd) (void)RemoveAll(e.path());
   }
-  spdlog::info("guest image {} ({} modules)", image.initrd.string(), modules.size());
+  spdlog::info("guest image {} ({} modules)", image.initrd.string(),
+               modules.devices.size() + modules.pods.size());
   return image;
 }
 

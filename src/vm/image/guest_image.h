@@ -29,8 +29,12 @@ struct GuestImageOptions {
   std::function<void(const std::string&)> say = [](const std::string&) {};
 };
 
-/// Modules loaded at boot, in addition to what they depend on.
-const std::vector<std::string>& GuestModules();
+/// Modules loaded at boot, with what they depend on: the machine's devices, which /init waits
+/// for, and what pods need, loaded meanwhile on the other vCPU.
+struct GuestModuleSets {
+  std::vector<std::string> devices, pods;
+};
+const GuestModuleSets& GuestModules();
 
 /// Finds the image in the cache or builds it, saying what it does when it builds.
 /// kFailedPrecondition with advice when a needed package is missing.
