@@ -15,6 +15,11 @@ struct PortForward {
   uint16_t guest = 0;
 };
 
+struct Share {
+  std::filesystem::path host;
+  std::string tag;  // what the guest mounts
+};
+
 struct FwCfgFile {
   std::string name;  // under opt/mini/
   std::filesystem::path file;
@@ -30,6 +35,7 @@ struct QemuConfig {
   std::filesystem::path qmp_socket, serial_socket, console_log;
   std::vector<PortForward> forwards;
   std::vector<FwCfgFile> fw_cfg;
+  std::vector<Share> shares;
 };
 
 /// The kernel command line: console on the serial port, and everything that is slow under

@@ -95,6 +95,15 @@ Result<Ports> ChoosePorts(const MachineSpec& spec) {
   if (!Free(p.ssh) || p.ssh == p.api) {
     MINI_ASSIGN_OR_RETURN(p.ssh, FreePort());
   }
+  for (const vm::PortMapping& m : spec.ports) {
+    if (!Free(m.host)) {
+      return Error(Code::kFailedPrecondition, "port {} on 127.0.0.1 (--ports) is already in use",
+                   m.host)
+          .WithAdvice("stop the program using it, or forward another host port: --ports=HOST:" +
+                      std::to_string(m.guest))
+          .WithReason("HOST_PORT_IN_USE");
+    }
+  }
   json::value v = {{"apiserver", p.api}, {"ssh", p.ssh}};
   MINI_RETURN_IF_ERROR(AtomicWriteFile(PortsFile(spec), PrettyJson(v), 0600));
   return p;
@@ -159,6 +168,13 @@ class QemuDriver : public vm::Driver {
     if (!facts.kvm.usable) {
       spec.say("! KVM is not usable (" + facts.kvm.reason +
                "); the VM runs under software emulation, so it starts more slowly");
+    }
+    for (const vm::SharedDir& m : spec.mounts) {
+      if (!fs::is_directory(m.host)) {
+        return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
+            .WithAdvice("create it, or give an existing host directory")
+            .WithReason("HOST_MOUNT");
+      }
     }
     MINI_ASSIGN_OR_RETURN(Ports ports, ChoosePorts(spec));
     MINI_ASSIGN_OR_RETURN(QemuConfig config, Config(spec, image, facts, ports));
@@ -257,6 +273,13 @@ class QemuDriver : public vm::Driver {
     c.serial_socket = spec.machine_dir / "serial.sock";
     c.console_log = spec.console_log;
     c.forwards = {{ports.api, kGuestApiPort}, {ports.ssh, kGuestSshPort}};
+    for (const vm::PortMapping& p : spec.ports) c.forwards.push_back({p.host, p.guest});
+    std::string mounts;
+    for (const vm::SharedDir& m : spec.mounts) {
+      std::string tag = "mini" + std::to_string(c.shares.size());
+      c.shares.push_back({m.host, tag});
+      mounts += tag + " " + m.guest + "\n";
+    }
     // Everything the guest needs from the host, as files QEMU hands over through fw_cfg: never
     // on the kernel command line, which any process in the guest can read.
     fs::path dir = spec.machine_dir / "config";
@@ -264,7 +287,7 @@ class QemuDriver : public vm::Driver {
     for (const std::string& flag : spec.control_plane_flags) args += flag + "\n";
     MINI_ASSIGN_OR_RETURN(std::string key, ReadFile(SshKey(spec).string() + ".pub"));
     for (auto [name, content] : {std::pair{"args", args}, std::pair{"hostname", spec.name + "\n"},
-                                 std::pair{"authorized_keys", key}}) {
+                                 std::pair{"authorized_keys", key}, std::pair{"mounts", mounts}}) {
       MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / name, content, 0600));
       c.fw_cfg.push_back({name, dir / name});
     }

@@ -75,6 +75,14 @@ fi
 mount -t ext4 -o noatime /dev/vda /var/lib/mini || { echo "mini-guest: cannot mount the data disk"; poweroff -f; }
 mark disk
 
+# Host directories shared over 9p (--mount-string): "tag guest-dir" per line.
+get mounts | while read -r tag dir; do
+  [ -n "$tag" ] || continue
+  mkdir -p "$dir"
+  mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288 "$tag" "$dir" ||
+    echo "mini-guest: cannot mount the host's share at $dir"
+done
+
 # ssh with the profile's key; the host key comes from the host, which knows it already.
 mkdir -p -m 700 /root/.ssh /etc/dropbear
 get authorized_keys > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys

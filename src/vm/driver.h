@@ -29,6 +29,18 @@ std::string_view StateName(MachineState state);  // "Nonexistent", "Stopped", "R
 
 inline constexpr uint16_t kDefaultApiServerPort = 8443;
 
+/// A guest port the host reaches on 127.0.0.1.
+struct PortMapping {
+  uint16_t host = 0;
+  uint16_t guest = 0;
+};
+
+/// A host directory shared into the machine.
+struct SharedDir {
+  std::filesystem::path host;
+  std::string guest;
+};
+
 /// Everything a driver needs to know about the machine it manages.
 struct MachineSpec {
   std::string name;                   // the profile name; also the node name
@@ -45,6 +57,9 @@ struct MachineSpec {
   std::filesystem::path serving_key;
   /// More `mini control-plane` flags, passed through as they are (the datastore's).
   std::vector<std::string> control_plane_flags;
+  /// What VM drivers expose of the machine (--ports) and share into it (--mount-string).
+  std::vector<PortMapping> ports;
+  std::vector<SharedDir> mounts;
   /// Shared downloads and images (MINI_HOME/cache), e.g. the guest image of VM drivers.
   std::filesystem::path cache_dir;
   /// Progress for the user, one line per step that takes a while.

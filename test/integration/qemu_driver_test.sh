@@ -56,9 +56,13 @@ expect_contains "$ERR" "port $busy on 127.0.0.1 is already in use" "a taken port
 [ -z "$(qemu_pid busy)" ] || fail "a refused start left a VM"
 "$MINI" delete -p busy >/dev/null 2>&1
 
-# --- start to a Ready node ---
+# --- start to a Ready node, with a forwarded port and a shared directory ---
+mkdir -p "$WORK/share"
+echo from-the-host > "$WORK/share/hello"
+fwd=$(free_port)
 start=$(date +%s.%N)
-run "$MINI" start --driver=qemu --memory=2g --wait-timeout=180s
+run "$MINI" start --driver=qemu --memory=2g --wait-timeout=180s --ports="$fwd:9000" \
+  --mount-string="$WORK/share:/mnt/share"
 expect_code 0 "start"
 expect_contains "$OUT" "Done!" "start"
 start_out=$OUT
@@ -91,6 +95,14 @@ expect_contains "$OUT" "Linux mini" "mini ssh runs in the guest"
 run bash -c "echo 'echo from-a-shell; exit 3' | '$MINI' ssh"
 expect_code 3 "a shell's exit code"
 expect_contains "$OUT" "from-a-shell" "mini ssh without a command runs a shell"
+
+# --- --ports and --mount-string ---
+run "$MINI" ssh -- 'cat /mnt/share/hello; echo from-the-guest > /mnt/share/back;
+  mkdir -p /tmp/www; echo served > /tmp/www/index.html; httpd -p 9000 -h /tmp/www'
+expect_contains "$OUT" from-the-host "the guest reads the shared directory"
+[ "$(cat "$WORK/share/back" 2>/dev/null)" = from-the-guest ] || fail "the host sees the guest's write"
+run curl -s "http://127.0.0.1:$fwd/"
+[ "$OUT" = served ] || fail "--ports forwards 127.0.0.1:$fwd to the guest's 9000: '$OUT'"
 
 # --- a pod in the guest, with a file on the data disk ---
 run "$MINI" image load "$IMAGES/busybox.oci.tar"

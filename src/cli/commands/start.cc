@@ -10,7 +10,7 @@ struct StartOptions {
   bool keep_context = false;
   std::string wait_timeout = "6m";
   std::string datastore, datastore_ca_file, datastore_cert_file, datastore_key_file;
-  std::vector<std::string> registry_mirrors, insecure_registries;
+  std::vector<std::string> registry_mirrors, insecure_registries, ports, mounts;
 };
 
 // Mirrors are base URLs: a bare host would leave the scheme to guess.
@@ -76,6 +76,15 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
   MINI_RETURN_IF_ERROR(CheckMirrors(o.registry_mirrors));
   r.config.registry_mirrors = o.registry_mirrors;
   r.config.insecure_registries = o.insecure_registries;
+  r.config.ports = o.ports;
+  for (const std::string& mount : o.mounts) {
+    // The host side absolute, because QEMU does not run where this command does.
+    size_t colon = mount.find(':');
+    r.config.mounts.push_back(colon == std::string::npos
+                                  ? mount
+                                  : std::filesystem::absolute(mount.substr(0, colon)).string() +
+                                        mount.substr(colon));
+  }
   MINI_ASSIGN_OR_RETURN(r.wait_timeout, ParseDuration(o.wait_timeout));
   return r;
 }
@@ -111,6 +120,15 @@ void SetUpStart(CLI::App& app, Globals& globals) {
   cmd->add_option("--insecure-registry", o->insecure_registries,
                   "Registry host[:port] pulled from without TLS verification, or over plain "
                   "HTTP (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--ports", o->ports,
+                  "Guest ports to forward from 127.0.0.1: HOST:GUEST or PORT (repeatable; VM "
+                  "drivers)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  cmd->add_option("--mount-string", o->mounts,
+                  "Share a host directory into the machine: HOST_DIR:GUEST_DIR (repeatable; VM "
+                  "drivers, over 9p)")
       ->allow_extra_args(false);
   cmd->add_option("--wait-timeout", o->wait_timeout,
                   "How long to wait for the cluster to be ready (e.g. 90s, 6m)");

@@ -48,6 +48,13 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
   if (!wanted.insecure_registries.empty()) {
     existing.insecure_registries = wanted.insecure_registries;
   }
+  // Forwards and shares are set up at each boot, so new ones replace the kept ones too.
+  if (!wanted.ports.empty()) {
+    existing.ports = wanted.ports;
+  }
+  if (!wanted.mounts.empty()) {
+    existing.mounts = wanted.mounts;
+  }
   return existing;
 }
 

@@ -60,4 +60,13 @@ TEST_CASE("ports are forwarded from loopback only, configuration goes through fw
   CHECK(After(args, "-append").find("key") == std::string::npos);
 }
 
+TEST_CASE("a shared directory is a 9p device the guest mounts by its tag") {
+  QemuConfig c = Sample();
+  c.shares = {{"/home/me/src", "mini0"}};
+  auto args = QemuArgs(c);
+  CHECK(After(args, "-fsdev") == "local,id=fs0,path=/home/me/src,security_model=none");
+  CHECK(std::find(args.begin(), args.end(), "virtio-9p-device,fsdev=fs0,mount_tag=mini0") !=
+        args.end());
+}
+
 }  // namespace mini::drivers::qemu
