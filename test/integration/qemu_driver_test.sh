@@ -96,6 +96,14 @@ run bash -c "echo 'echo from-a-shell; exit 3' | '$MINI' ssh"
 expect_code 3 "a shell's exit code"
 expect_contains "$OUT" "from-a-shell" "mini ssh without a command runs a shell"
 
+# --- cp in and out ---
+echo copied-in > "$WORK/cp-src"
+run "$MINI" cp "$WORK/cp-src" /tmp/cp-dst
+expect_code 0 "cp into the machine"
+run "$MINI" cp mini:/tmp/cp-dst "$WORK/cp-back"
+expect_code 0 "cp out of the machine"
+[ "$(cat "$WORK/cp-back" 2>/dev/null)" = copied-in ] || fail "cp round trip"
+
 # --- --ports and --mount-string ---
 run "$MINI" ssh -- 'cat /mnt/share/hello; echo from-the-guest > /mnt/share/back;
   mkdir -p /tmp/www; echo served > /tmp/www/index.html; httpd -p 9000 -h /tmp/www'

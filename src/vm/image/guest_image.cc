@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -123,9 +124,10 @@ Result<fs::path> KernelDeb(const fs::path& debs, const GuestImageOptions& o) {
         .WithReason("GUEST_IMAGE_KERNEL");
   }
   MINI_RETURN_IF_ERROR(MakeDirs(debs, 0755));
-  // apt's unprivileged download user must be able to write there.
-  ::chmod(debs.c_str(), 0777);
-  auto got = RunCommand({"sh", "-c", "cd \"$0\" && apt-get download \"$1\"", debs.string(), package},
+  // As root, apt downloads as its own unprivileged user, who cannot write into MINI_HOME.
+  std::string sandbox = ::geteuid() == 0 ? "-oAPT::Sandbox::User=root" : "-oDebug::NoLocking=0";
+  auto got = RunCommand({"sh", "-c", "cd \"$0\" && apt-get \"$2\" download \"$1\"", debs.string(),
+                         package, sandbox},
                         std::chrono::minutes(10));
   if (!got.ok() || got->exit_code != 0) {
     return Error(Code::kUnavailable, "apt-get download {} failed: {}", package,
