@@ -59,7 +59,15 @@ Result<uint16_t> FreePort() {
 
 struct Ports {
   uint16_t api = 0, ssh = 0;
+  std::vector<vm::PortMapping> extra;  // --ports, as QEMU forwards them now
 };
+
+Status WritePorts(const MachineSpec& spec, const Ports& p) {
+  json::array extra;
+  for (const auto& m : p.extra) extra.push_back(json::array{m.host, m.guest});
+  json::value v = {{"apiserver", p.api}, {"ssh", p.ssh}, {"forwards", extra}};
+  return AtomicWriteFile(PortsFile(spec), PrettyJson(v), 0600);
+}
 
 Result<Ports> ReadPorts(const MachineSpec& spec) {
   MINI_ASSIGN_OR_RETURN(std::string text, ReadFile(PortsFile(spec)));
@@ -67,14 +75,25 @@ Result<Ports> ReadPorts(const MachineSpec& spec) {
   if (!v.is_object()) return Error(Code::kInvalidArgument, "{} is damaged", PortsFile(spec).string());
   MINI_ASSIGN_OR_RETURN(int64_t api, GetInt(v.get_object(), "apiserver"));
   MINI_ASSIGN_OR_RETURN(int64_t ssh, GetInt(v.get_object(), "ssh"));
-  return Ports{static_cast<uint16_t>(api), static_cast<uint16_t>(ssh)};
+  Ports p{static_cast<uint16_t>(api), static_cast<uint16_t>(ssh), {}};
+  if (const json::value* f = v.get_object().if_contains("forwards"); f && f->is_array()) {
+    for (const json::value& pair : f->get_array()) {
+      if (!pair.is_array() || pair.get_array().size() != 2 || !pair.get_array()[0].is_int64() ||
+          !pair.get_array()[1].is_int64()) {
+        continue;
+      }
+      p.extra.push_back({static_cast<uint16_t>(pair.get_array()[0].get_int64()),
+                         static_cast<uint16_t>(pair.get_array()[1].get_int64())});
+    }
+  }
+  return p;
 }
 
 bool Free(uint16_t port) { return port != 0 && net::CheckPortFree("127.0.0.1", port).ok(); }
 
-// The API server's host port is the one asked for; the default (8443) gives way to the port of
-// the last start, or any free one, when taken, since the guest has its own 8443 behind it. The
-// ssh port is any free one. The last start's ports are preferred, so kubeconfig stays valid.
+// The API server's host port is the one asked for with --apiserver-port; by default it is any
+// free port (the guest has its own 8443 behind it, and the host's 8443 stays free for a native
+// profile). The last start's ports are preferred, so kubeconfig stays valid.
 Result<Ports> ChoosePorts(const MachineSpec& spec) {
   auto kept = ReadPorts(spec);
   Ports p = kept.ok() ? *kept : Ports{};
@@ -87,10 +106,7 @@ Result<Ports> ChoosePorts(const MachineSpec& spec) {
     }
     p.api = spec.apiserver_port;
   } else if (!Free(p.api)) {
-    p.api = spec.apiserver_port;
-    if (!Free(p.api)) {
-      MINI_ASSIGN_OR_RETURN(p.api, FreePort());
-    }
+    MINI_ASSIGN_OR_RETURN(p.api, FreePort());
   }
   if (!Free(p.ssh) || p.ssh == p.api) {
     MINI_ASSIGN_OR_RETURN(p.ssh, FreePort());
@@ -104,8 +120,8 @@ Result<Ports> ChoosePorts(const MachineSpec& spec) {
           .WithReason("HOST_PORT_IN_USE");
     }
   }
-  json::value v = {{"apiserver", p.api}, {"ssh", p.ssh}};
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(PortsFile(spec), PrettyJson(v), 0600));
+  p.extra = spec.ports;
+  MINI_RETURN_IF_ERROR(WritePorts(spec, p));
   return p;
 }
 
@@ -160,7 +176,7 @@ class QemuDriver : public vm::Driver {
 
   Status Start(const MachineSpec& spec) override {
     MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
-    if (state == MachineState::kRunning) return Status::Ok();
+    if (state == MachineState::kRunning) return AddForwards(spec);
     MINI_RETURN_IF_ERROR(Create(spec));
     MINI_ASSIGN_OR_RETURN(vm::image::GuestImage image,
                           vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
@@ -321,6 +337,31 @@ class QemuDriver : public vm::Driver {
     return Error(Code::kDeadlineExceeded, "QEMU did not open its control socket")
         .WithAdvice("see " + QemuLog(spec).string())
         .WithReason("GUEST_START");
+  }
+
+  // --ports given to a running machine: QEMU adds the forwards it does not have yet.
+  Status AddForwards(const MachineSpec& spec) {
+    MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
+    for (const vm::PortMapping& m : spec.ports) {
+      bool have = false;
+      for (const auto& e : ports.extra) have = have || (e.host == m.host && e.guest == m.guest);
+      if (have) continue;
+      MINI_ASSIGN_OR_RETURN(auto qmp, QmpClient::Connect(QmpSocket(spec), std::chrono::seconds(2)));
+      std::string rule = fmt::format("hostfwd_add n0 tcp:127.0.0.1:{}-:{}", m.host, m.guest);
+      MINI_ASSIGN_OR_RETURN(json::value said,
+                            qmp->Execute("human-monitor-command", {{"command-line", rule}}));
+      // The monitor answers an empty string when the rule is in place, else why not.
+      if (said.is_string() && !said.get_string().empty()) {
+        return Error(Code::kFailedPrecondition, "cannot forward 127.0.0.1:{}: {}", m.host,
+                     std::string(said.get_string()))
+            .WithAdvice("stop the program using the port, or forward another: --ports=HOST:" +
+                        std::to_string(m.guest))
+            .WithReason("HOST_PORT_IN_USE");
+      }
+      ports.extra.push_back(m);
+      MINI_RETURN_IF_ERROR(WritePorts(spec, ports));
+    }
+    return Status::Ok();
   }
 
   Result<json::value> Qmp(const MachineSpec& spec, const std::string& command) {

@@ -105,6 +105,11 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
   if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
+    if (!request.config.ports.empty()) {
+      // A VM driver may forward new ports without a restart (the others' Start does nothing).
+      MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
+      MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
+    }
     ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
     return WireKubeconfig(ctx, config, machine, request.keep_context);
   }
