@@ -111,6 +111,12 @@ expect_contains "$OUT" from-the-host "the guest reads the shared directory"
 [ "$(cat "$WORK/share/back" 2>/dev/null)" = from-the-guest ] || fail "the host sees the guest's write"
 run curl -s "http://127.0.0.1:$fwd/"
 [ "$OUT" = served ] || fail "--ports forwards 127.0.0.1:$fwd to the guest's 9000: '$OUT'"
+# A forward added to the running machine, through QMP.
+fwd2=$(free_port)
+run "$MINI" start --ports="$fwd2:9000"
+expect_code 0 "start --ports on a running machine"
+run curl -s "http://127.0.0.1:$fwd2/"
+[ "$OUT" = served ] || fail "a forward added at run time: '$OUT'"
 
 # --- a pod in the guest, with a file on the data disk ---
 run "$MINI" image load "$IMAGES/busybox.oci.tar"
