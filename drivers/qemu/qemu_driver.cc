@@ -207,8 +207,24 @@ class QemuDriver : public vm::Driver {
     return WaitForQmp(spec, *id);
   }
 
+  Status Pause(const MachineSpec& spec, bool paused) override {
+    MINI_RETURN_IF_ERROR(Qmp(spec, paused ? "stop" : "cont").status());
+    if (!paused) SyncGuestClock(spec);
+    return Status::Ok();
+  }
+
+  bool Paused(const MachineSpec& spec) override {
+    auto status = Qmp(spec, "query-status");
+    if (!status.ok() || !status->is_object()) return false;
+    const json::value* running = status->get_object().if_contains("running");
+    return running != nullptr && running->is_bool() && !running->get_bool();
+  }
+
   Status Stop(const MachineSpec& spec) override {
     auto id = ReadPidFile(spec);
+    if (id.ok() && processes_->Alive(*id) && Paused(spec)) {
+      (void)Qmp(spec, "cont");  // a paused guest cannot hear the power button
+    }
     if (id.ok() && processes_->Alive(*id)) {
       auto deadline = std::chrono::steady_clock::now() + kStopGrace;
       // The guest may not listen for the power button yet (early presses are lost): press it
@@ -337,6 +353,16 @@ class QemuDriver : public vm::Driver {
     return Error(Code::kDeadlineExceeded, "QEMU did not open its control socket")
         .WithAdvice("see " + QemuLog(spec).string())
         .WithReason("GUEST_START");
+  }
+
+  // The guest's clock stood still while it was paused (under TCG its TSC follows QEMU's virtual
+  // clock): set it to the host's time again, or new certificates would look not yet valid.
+  void SyncGuestClock(const MachineSpec& spec) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    auto argv = ShellCommand(spec, {fmt::format("date -u -s @{} >/dev/null", now)});
+    if (argv.ok()) (void)RunCommand(*argv, std::chrono::seconds(10));
   }
 
   // --ports given to a running machine: QEMU adds the forwards it does not have yet.

@@ -93,6 +93,18 @@ class Driver {
   virtual Result<std::string> NodeIP(const MachineSpec& spec) = 0;
   /// Where the host reaches the API server.
   virtual Result<Endpoint> ApiEndpoint(const MachineSpec& spec) = 0;
+  /// Freezes the whole machine, the cluster's containers and control plane with it (minikube's
+  /// pause also stops the API server), or thaws it. kUnimplemented for drivers without it.
+  virtual Status Pause(const MachineSpec& spec, bool paused) {
+    (void)spec;
+    (void)paused;
+    return Error(Code::kUnimplemented, "this driver cannot pause its machine");
+  }
+  /// Whether a running machine is paused.
+  virtual bool Paused(const MachineSpec& spec) {
+    (void)spec;
+    return false;
+  }
   /// The host command that runs `command` in the machine, or an interactive shell when it is
   /// empty (`mini ssh`). kUnimplemented for drivers without one.
   virtual Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,

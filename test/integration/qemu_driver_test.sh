@@ -142,6 +142,17 @@ k logs writer
 k run sleeper --image=mini-test/busybox:1 -- sleep 3600
 k wait --for=condition=Ready pod/sleeper --timeout=90s
 
+# --- pause and unpause ---
+run "$MINI" pause
+expect_code 0 "pause"
+run "$MINI" status -o json
+[ "$(json_field "$OUT" APIServer)" = Paused ] || fail "status of a paused cluster: $OUT"
+run "$MINI" unpause
+expect_code 0 "unpause"
+k wait --for=condition=Ready node/mini --timeout=60s
+k get pod sleeper -o jsonpath='{.status.phase}'
+[ "$OUT" = Running ] || fail "the pod after unpause: '$OUT'"
+
 # --- stop and start keep the cluster ---
 run "$MINI" stop
 expect_code 0 "stop"

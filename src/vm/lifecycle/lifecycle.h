@@ -47,6 +47,9 @@ Status DeleteCluster(const Context& ctx, const std::string& profile);
 /// Points the profile's kubeconfig entries at the running cluster again.
 Status UpdateContext(const Context& ctx, const std::string& profile);
 
+/// Freezes (`paused`) or thaws the profile's running machine.
+Status PauseCluster(const Context& ctx, const std::string& profile, bool paused);
+
 /// The host command that opens a shell in the profile's running machine, or runs `command`
 /// there (`mini ssh`). kFailedPrecondition when the machine is not running.
 Result<std::vector<std::string>> ShellCommand(const Context& ctx, const std::string& profile,

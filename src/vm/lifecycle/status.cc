@@ -70,6 +70,11 @@ Result<ClusterStatus> GetStatus(const Context& ctx, const std::string& profile) 
   if (status.host != "Running") {
     return status;
   }
+  if (machine.driver->Paused(machine.spec)) {
+    status.apiserver = "Paused";  // as minikube shows a paused cluster
+    status.kubeconfig = "Configured";
+    return status;
+  }
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
   net::TlsClientConfig tls = AdminTls(ctx, profile, endpoint);
   status.apiserver = ApiServerState(tls, endpoint);
