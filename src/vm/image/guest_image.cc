@@ -241,6 +241,10 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
     if (!found) return Missing(p.guest, p.package);
   }
   if (!fs::exists(kCaBundle)) return Missing(kCaBundle, "ca-certificates");
+  // Two profiles starting at once fetch and build once, one after the other.
+  MINI_RETURN_IF_ERROR(MakeDirs(o.cache_dir / "guest", 0755));
+  MINI_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(o.cache_dir / "guest" / ".lock",
+                                                         std::chrono::minutes(10)));
   MINI_ASSIGN_OR_RETURN(Kernel kernel, EnsureKernel(o.cache_dir, o.say));
 
   std::string inputs = std::string(kRecipeVersion) + "\n" + kernel.dir.filename().string() + "\n";
