@@ -45,6 +45,9 @@ expect_contains "$ERR" "minimum of 2048 MB" "--disk-size=1mb names the minimum"
 run env PATH=/nonexistent "$MINI" start --driver=qemu -p noqemu
 [ "$CODE" -ne 0 ] || fail "start without qemu succeeded"
 expect_contains "$ERR" "apt-get install qemu-system-x86" "a missing qemu gives the advice"
+run "$MINI" start --driver=qemu -p old --kubernetes-version=v1.20.0
+expect_code 14 "--kubernetes-version of another release"
+expect_contains "$ERR" "serves Kubernetes v1.32.4 only" "the served version is named"
 busy=$(free_port)
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(600)' "$busy" &
 squatter=$!
@@ -61,7 +64,7 @@ mkdir -p "$WORK/share"
 echo from-the-host > "$WORK/share/hello"
 fwd=$(free_port)
 start=$(date +%s.%N)
-run "$MINI" start --driver=qemu --memory=2g --wait-timeout=180s --ports="$fwd:9000" \
+run "$MINI" start --driver=qemu --memory=2g --wait=all --wait-timeout=180s --ports="$fwd:9000" \
   --mount-string="$WORK/share:/mnt/share"
 expect_code 0 "start"
 expect_contains "$OUT" "Done!" "start"
@@ -81,7 +84,8 @@ k() {
   run kubectl "$@"
   [ "$CODE" -eq 0 ] || fail "kubectl $*: exit $CODE: $ERR"
 }
-k wait --for=condition=Ready node/mini --timeout=60s
+k get node mini -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'
+[ "$OUT" = True ] || fail "--wait=all returned before the node was Ready: '$OUT'"
 run "$MINI" status -o json
 [ "$(json_field "$OUT" Host)" = Running ] || fail "status Host: $OUT"
 [ "$(json_field "$OUT" Kubelet)" = Running ] || fail "status Kubelet: $OUT"
@@ -177,6 +181,11 @@ run "$MINI" status -o json
 run "$MINI" start
 expect_code 0 "start recovers a killed VM"
 k get configmap keep -o name
+
+run "$MINI" logs --problems
+expect_code 0 "logs --problems"
+run "$MINI" logs -n 200
+expect_contains "$OUT" "mini-guest: control-plane" "logs hold the guest's console"
 
 # --- delete leaves nothing ---
 pid=$(qemu_pid mini)

@@ -36,6 +36,8 @@ struct StartRequest {
   /// an existing profile can refuse or report a change it cannot apply instead of ignoring it.
   std::set<std::string> given;
   bool keep_context = false;
+  /// What start waits for (--wait): nothing, the API server (the default), or the node too.
+  enum class WaitFor { kNone, kApiServer, kNode } wait = WaitFor::kApiServer;
   std::chrono::milliseconds wait_timeout{std::chrono::minutes(6)};
 };
 

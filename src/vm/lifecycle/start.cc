@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <thread>
+
 #include "common/files.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
@@ -84,6 +86,21 @@ bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& mac
                               .ok();
 }
 
+Status WaitForNode(const Context& ctx, const std::string& profile, const Endpoint& endpoint,
+                   std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (KubeletState(AdminTls(ctx, profile, endpoint), endpoint, profile) != "Running") {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error(Code::kDeadlineExceeded, "the node \"{}\" was not Ready after {} s", profile,
+                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count())
+          .WithAdvice("see \"mini logs -p " + profile + "\"")
+          .WithReason("GUEST_NODE_NOT_READY");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::Ok();
+}
+
 Status WireKubeconfig(const Context& ctx, const ClusterConfig& config, Machine& machine,
                       bool keep_context) {
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
@@ -129,6 +146,12 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
   // Asked only now: a VM driver may learn its forwarded port while starting.
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
+  if (request.wait == StartRequest::WaitFor::kNone) {
+    MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
+    ctx.say(fmt::format("Started \"{}\" without waiting for it to be ready (--wait=none)",
+                        config.name));
+    return Status::Ok();
+  }
   spdlog::info("waiting up to {} s for https://{}:{}/readyz",
                std::chrono::duration_cast<std::chrono::seconds>(request.wait_timeout).count(),
                endpoint.host, endpoint.port);
@@ -138,6 +161,10 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     // Leave nothing running that status would have to explain.
     (void)machine.driver->Kill(machine.spec);
     return ready;
+  }
+  if (request.wait == StartRequest::WaitFor::kNode) {
+    ctx.say("Waiting for the node to be Ready ...");
+    MINI_RETURN_IF_ERROR(WaitForNode(ctx, config.name, endpoint, request.wait_timeout));
   }
   MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
   ctx.say(
