@@ -16,6 +16,7 @@
 #include "vm/image/guest_init.h"
 #include "vm/image/kernel.h"
 #include "vm/image/kernel_cache.h"
+#include "vm/image/packages.h"
 
 namespace mini::vm::image {
 namespace fs = std::filesystem;
@@ -136,12 +137,13 @@ class Initramfs {
   std::set<std::string> dirs_, files_;
 };
 
-Status AddProgram(Initramfs& fs_, const std::string& guest, const fs::path& host) {
-  MINI_RETURN_IF_ERROR(fs_.HostFile(guest, host, 0755));
+// What the guest gets of the host's programs: host file (symlinks resolved) -> guest paths.
+using Plan = std::map<fs::path, std::set<std::string>>;
+
+Status PlanProgram(Plan& plan, const std::string& guest, const fs::path& host) {
+  plan[fs::canonical(host)].insert(guest);
   MINI_ASSIGN_OR_RETURN(std::vector<std::string> libs, Libraries(host));
-  for (const std::string& lib : libs) {
-    MINI_RETURN_IF_ERROR(fs_.HostFile(GuestPath(lib), fs::canonical(lib), 0755));
-  }
+  for (const std::string& lib : libs) plan[fs::canonical(lib)].insert(GuestPath(lib));
   return Status::Ok();
 }
 
@@ -179,21 +181,33 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
     MINI_RETURN_IF_ERROR(img.Dir(d));
   }
   MINI_RETURN_IF_ERROR(img.File("init", GuestInitScript(), 0755));
+  Plan plan;
   MINI_ASSIGN_OR_RETURN(fs::path mini, Stripped(o.mini_binary, work));
-  MINI_RETURN_IF_ERROR(AddProgram(img, "usr/bin/mini", mini));
+  MINI_RETURN_IF_ERROR(PlanProgram(plan, "usr/bin/mini", mini));
   fs::path shim = o.mini_binary.parent_path() / "mini-shim";
   if (fs::exists(shim)) {
     MINI_ASSIGN_OR_RETURN(fs::path stripped, Stripped(shim, work));
-    MINI_RETURN_IF_ERROR(AddProgram(img, "usr/bin/mini-shim", stripped));
+    MINI_RETURN_IF_ERROR(PlanProgram(plan, "usr/bin/mini-shim", stripped));
   }
   for (const Program& p : Programs()) {
     for (const char* host : p.host) {
       if (fs::exists(host)) {
-        MINI_RETURN_IF_ERROR(AddProgram(img, p.guest, host));
+        MINI_RETURN_IF_ERROR(PlanProgram(plan, p.guest, host));
         break;
       }
     }
   }
+  // Each file comes from the package that installed it (mini itself from the build).
+  std::vector<fs::path> hosts;
+  for (const auto& [host, guests] : plan) hosts.push_back(host);
+  MINI_ASSIGN_OR_RETURN(PackageFiles packages,
+                        PackageFiles::Fetch(hosts, o.cache_dir / "debs", o.say));
+  Status read = packages.Read([&](const fs::path& host, std::string data) -> Status {
+    for (const std::string& guest : plan[host]) MINI_RETURN_IF_ERROR(img.File(guest, data, 0755));
+    return Status::Ok();
+  });
+  MINI_RETURN_IF_ERROR(read);
+  spdlog::info("guest userland from {}", fmt::join(packages.Packages(), " "));
   // Every busybox applet the real programs above do not replace.
   auto applets = RunCommand({"/bin/busybox", "--list-full"});
   if (applets.ok()) {
@@ -205,6 +219,7 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
       MINI_RETURN_IF_ERROR(img.Symlink(guest, "/usr/bin/busybox"));
     }
   }
+  // Made by update-ca-certificates from the ca-certificates package; no package ships it.
   MINI_RETURN_IF_ERROR(img.HostFile(std::string(kCaBundle).substr(1), kCaBundle, 0644));
   for (const auto& [path, text] : kEtcFiles) MINI_RETURN_IF_ERROR(img.File(path, text, 0644));
   fs::path mods = "usr/lib/modules/" + kernel.version;
