@@ -58,11 +58,18 @@ get ca.crt > /etc/mini/ca.crt
 get apiserver.crt > /etc/mini/apiserver.crt
 (umask 077; get apiserver.key > /etc/mini/apiserver.key)
 
+# The network as the driver describes it in opt/mini/network: "dhcp", or "ADDRESS/PREFIX
+# GATEWAY DNS"; without it, QEMU's user network, whose addresses are fixed (no DHCP wait).
 /usr/sbin/ip link set lo up
 /usr/sbin/ip link set eth0 up
-/usr/sbin/ip addr add 10.0.2.15/24 dev eth0
-/usr/sbin/ip route add default via 10.0.2.2
-echo "nameserver 10.0.2.3" > /etc/resolv.conf
+set -- $(get network)
+if [ "$1" = dhcp ]; then
+  udhcpc -i eth0 -q -n -t 10 -T 1 -s /etc/mini/udhcpc.sh
+else
+  /usr/sbin/ip addr add "${1:-10.0.2.15/24}" dev eth0
+  /usr/sbin/ip route add default via "${2:-10.0.2.2}"
+  echo "nameserver ${3:-10.0.2.3}" > /etc/resolv.conf
+fi
 sysctl -qw net.ipv4.ip_forward=1 2>/dev/null
 mark network
 

@@ -164,6 +164,16 @@ constexpr char kEtcFiles[][2][128] = {
     {"etc/os-release", "NAME=mini\nID=mini\nPRETTY_NAME=\"mini guest (Debian 12 based)\"\n"},
 };
 
+// What udhcpc runs with the lease (busybox ships no default script).
+constexpr char kUdhcpcScript[] = R"(#!/bin/sh
+[ "$1" = bound ] || [ "$1" = renew ] || exit 0
+/usr/sbin/ip addr flush dev "$interface"
+/usr/sbin/ip addr add "$ip/${mask:-24}" dev "$interface"
+for r in $router; do /usr/sbin/ip route replace default via "$r"; break; done
+: > /etc/resolv.conf
+for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done
+)";
+
 struct ModuleLists {
   std::vector<std::string> devices, pods;  // each in load order; pods without the devices'
 };
@@ -222,6 +232,7 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
   // Made by update-ca-certificates from the ca-certificates package; no package ships it.
   MINI_RETURN_IF_ERROR(img.HostFile(std::string(kCaBundle).substr(1), kCaBundle, 0644));
   for (const auto& [path, text] : kEtcFiles) MINI_RETURN_IF_ERROR(img.File(path, text, 0644));
+  MINI_RETURN_IF_ERROR(img.File("etc/mini/udhcpc.sh", kUdhcpcScript, 0755));
   fs::path mods = "usr/lib/modules/" + kernel.version;
   for (auto [list, name] : {std::pair{&modules.devices, "devices"}, std::pair{&modules.pods, "pods"}}) {
     std::string order;
@@ -239,8 +250,9 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
 
 const GuestModuleSets& GuestModules() {
   static const GuestModuleSets sets = {
-      // The disk, the network card, fw_cfg (the configuration) and the power button.
-      {"virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng", "qemu_fw_cfg", "ext4", "button",
+      // The disk, the network card, fw_cfg (the configuration) and the power button, on
+      // virtio-mmio (microvm) or PCI (the pc and q35 machines libvirt and VirtualBox use).
+      {"virtio_mmio", "virtio_pci", "virtio_blk", "virtio_net", "virtio_rng", "qemu_fw_cfg", "ext4", "button",
        "evdev", "9pnet_virtio", "9p"},
       // Overlay roots, veth pairs on a bridge, nftables NAT for Services and hostPorts.
       {"overlay", "veth", "bridge", "br_netfilter", "nf_tables", "nft_chain_nat", "nft_nat",
