@@ -45,8 +45,8 @@ class QemuDriver : public vm::Driver {
                           vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
     vm::HostFacts facts = vm::LoadHostFacts(spec.cache_dir);
     if (!facts.kvm.usable) {
-      spec.say("! KVM is not usable (" + facts.kvm.reason +
-               "); the VM runs under software emulation, so it starts more slowly");
+      spec.say("! KVM is not usable here (" + facts.kvm.reason +
+               "): the VM runs under software emulation and starts more slowly");
     }
     for (const vm::SharedDir& m : spec.mounts) {
       if (!fs::is_directory(m.host)) {
