@@ -153,6 +153,10 @@ run "$MINI" status -o json
 [ "$(json_field "$OUT" APIServer)" = Paused ] || fail "status of a paused cluster: $OUT"
 run "$MINI" unpause
 expect_code 0 "unpause"
+run "$MINI" pause
+run "$MINI" start
+expect_code 0 "start of a paused cluster"
+expect_contains "$OUT" "Unpausing" "start unpauses a paused cluster"
 k wait --for=condition=Ready node/mini --timeout=60s
 k get pod sleeper -o jsonpath='{.status.phase}'
 [ "$OUT" = Running ] || fail "the pod after unpause: '$OUT'"

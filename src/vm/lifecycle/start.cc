@@ -121,6 +121,10 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
+  if (state == MachineState::kRunning && machine.driver->Paused(machine.spec)) {
+    ctx.say("Unpausing the cluster ...");
+    MINI_RETURN_IF_ERROR(machine.driver->Pause(machine.spec, false).WithReason("GUEST_UNPAUSE"));
+  }
   if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
     if (!request.config.ports.empty()) {
       // A VM driver may forward new ports without a restart (the others' Start does nothing).
