@@ -34,7 +34,7 @@ Result<std::set<std::string>> Download(const fs::path& dir, std::vector<std::str
   std::set<std::string> gone;
   for (int attempt = 0; attempt < 2 && !wanted.empty(); ++attempt) {
     // As root, apt downloads as its own unprivileged user, who cannot write into MINI_HOME.
-    std::vector<std::string> argv = {"sh", "-c", "cd \"$0\" && shift && exec apt-get \"$@\"",
+    std::vector<std::string> argv = {"sh", "-c", "cd \"$0\" && exec apt-get \"$@\"",
                                      dir.string()};
     if (::geteuid() == 0) argv.push_back("-oAPT::Sandbox::User=root");
     argv.push_back("download");
