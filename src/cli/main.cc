@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   using namespace mini::cli;  // NOLINT: the command table reads better unqualified
   for (auto set_up : {SetUpStart, SetUpStop, SetUpDelete, SetUpStatus, SetUpProfile, SetUpConfig,
                       SetUpUpdateContext, SetUpKubectl, SetUpIp, SetUpLogs, SetUpVersion,
-                      SetUpCompletion, SetUpControlPlane, SetUpShim, SetUpImage}) {
+                      SetUpCompletion, SetUpControlPlane, SetUpShim, SetUpImage, SetUpSsh, SetUpCp,
+                      SetUpPause}) {
     set_up(app, globals);
   }
   std::vector<std::string> args(argv, argv + argc);

@@ -6,12 +6,18 @@
 #if MINI_WITH_NATIVE
 #include "drivers/native/native_driver.h"
 #endif
+#if MINI_WITH_QEMU
+#include "drivers/qemu/qemu_driver.h"
+#endif
 
 namespace mini::vm {
 
 void RegisterBuiltinDrivers(DriverRegistry& registry) {
 #if MINI_WITH_NATIVE
   drivers::native::Register(registry);
+#endif
+#if MINI_WITH_QEMU
+  drivers::qemu::Register(registry);
 #endif
   (void)registry;
 }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,20 @@ enum class MachineState {
 };
 std::string_view StateName(MachineState state);  // "Nonexistent", "Stopped", "Running", "Error"
 
+inline constexpr uint16_t kDefaultApiServerPort = 8443;
+
+/// A guest port the host reaches on 127.0.0.1.
+struct PortMapping {
+  uint16_t host = 0;
+  uint16_t guest = 0;
+};
+
+/// A host directory shared into the machine.
+struct SharedDir {
+  std::filesystem::path host;
+  std::string guest;
+};
+
 /// Everything a driver needs to know about the machine it manages.
 struct MachineSpec {
   std::string name;                   // the profile name; also the node name
@@ -35,13 +50,20 @@ struct MachineSpec {
   int cpus = 2;
   int64_t memory_mb = 4096;
   int64_t disk_size_mb = 20000;
-  uint16_t apiserver_port = 8443;
+  uint16_t apiserver_port = kDefaultApiServerPort;
   // Certificates the control plane serves with and verifies clients against.
   std::filesystem::path ca_cert;
   std::filesystem::path serving_cert;
   std::filesystem::path serving_key;
   /// More `mini control-plane` flags, passed through as they are (the datastore's).
   std::vector<std::string> control_plane_flags;
+  /// What VM drivers expose of the machine (--ports) and share into it (--mount-string).
+  std::vector<PortMapping> ports;
+  std::vector<SharedDir> mounts;
+  /// Shared downloads and images (MINI_HOME/cache), e.g. the guest image of VM drivers.
+  std::filesystem::path cache_dir;
+  /// Progress for the user, one line per step that takes a while.
+  std::function<void(const std::string&)> say = [](const std::string&) {};
 };
 
 /// Where the API server answers, as seen from the host.
@@ -71,6 +93,26 @@ class Driver {
   virtual Result<std::string> NodeIP(const MachineSpec& spec) = 0;
   /// Where the host reaches the API server.
   virtual Result<Endpoint> ApiEndpoint(const MachineSpec& spec) = 0;
+  /// Freezes the whole machine, the cluster's containers and control plane with it (minikube's
+  /// pause also stops the API server), or thaws it. kUnimplemented for drivers without it.
+  virtual Status Pause(const MachineSpec& spec, bool paused) {
+    (void)spec;
+    (void)paused;
+    return Error(Code::kUnimplemented, "this driver cannot pause its machine");
+  }
+  /// Whether a running machine is paused.
+  virtual bool Paused(const MachineSpec& spec) {
+    (void)spec;
+    return false;
+  }
+  /// The host command that runs `command` in the machine, or an interactive shell when it is
+  /// empty (`mini ssh`). kUnimplemented for drivers without one.
+  virtual Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
+                                                        const std::vector<std::string>& command) {
+    (void)spec;
+    (void)command;
+    return Error(Code::kUnimplemented, "this driver has no shell into its machine");
+  }
 };
 using DriverPtr = std::unique_ptr<Driver>;
 

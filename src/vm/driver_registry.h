@@ -3,6 +3,7 @@
 // here and how to fix it. The one list of built-in drivers is RegisterBuiltinDrivers().
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct DriverDef {
   int priority = 0;  // higher is preferred when no driver is asked for
   std::function<HostCheck()> check_host;
   std::function<DriverPtr()> create;
+  /// The smallest machine this driver can run the control plane in; 0: no limit.
+  int64_t min_memory_mb = 0;
+  int64_t min_disk_mb = 0;
 };
 
 class DriverRegistry {

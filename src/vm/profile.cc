@@ -51,6 +51,8 @@ json::value ToJson(const ClusterConfig& c) {
             {"KeyFile", c.datastore_key_file}}},
           {"RegistryMirror", ToArray(c.registry_mirrors)},
           {"InsecureRegistry", ToArray(c.insecure_registries)},
+          {"ExposedPorts", ToArray(c.ports)},
+          {"Mounts", ToArray(c.mounts)},
           {"Nodes", json::array{{{"Name", c.name},
                                  {"IP", c.node_ip},
                                  {"Port", c.apiserver_port},
@@ -87,6 +89,8 @@ Result<ClusterConfig> FromJson(const json::value& v) {
   }
   MINI_ASSIGN_OR_RETURN(c.registry_mirrors, GetStrings(o, "RegistryMirror"));
   MINI_ASSIGN_OR_RETURN(c.insecure_registries, GetStrings(o, "InsecureRegistry"));
+  MINI_ASSIGN_OR_RETURN(c.ports, GetStrings(o, "ExposedPorts"));
+  MINI_ASSIGN_OR_RETURN(c.mounts, GetStrings(o, "Mounts"));
   if (const auto* nodes = o.if_contains("Nodes"); nodes != nullptr && nodes->is_array() &&
                                                   !nodes->get_array().empty() &&
                                                   nodes->get_array()[0].is_object()) {

@@ -29,6 +29,10 @@ struct ClusterConfig {
   std::vector<std::string> registry_mirrors;
   /// Registries ("host" or "host:port") pulled from without TLS verification, or over HTTP.
   std::vector<std::string> insecure_registries;
+  /// Guest ports the host reaches on 127.0.0.1 ("HOST:GUEST", or "PORT" for both), VM drivers.
+  std::vector<std::string> ports;
+  /// Host directories shared into the machine ("HOST_DIR:GUEST_DIR"), VM drivers.
+  std::vector<std::string> mounts;
 };
 
 /// kInvalidArgument unless `name` can name a directory and a kubeconfig entry:

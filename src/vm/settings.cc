@@ -1,5 +1,8 @@
 #include "vm/settings.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
 #include <thread>
 
@@ -54,6 +57,12 @@ Status Validate(const std::string& key, const std::string& value) {
 
 Result<int64_t> ParseMegabytes(const std::string& text, const std::string& what) {
   std::string s = Lower(text);
+  if (s == "max" && what == "memory") {
+    // All of the host's memory but 1 GiB for the host itself (as much as a VM can sensibly get).
+    long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    int64_t total_mb = static_cast<int64_t>(pages) * page / (1 << 20);
+    return std::max<int64_t>(total_mb - 1024, total_mb / 2);
+  }
   size_t unit_at = s.find_first_not_of("0123456789");
   std::string unit = unit_at == std::string::npos ? "" : s.substr(unit_at);
   auto number = ParseWhole(s.substr(0, unit_at));

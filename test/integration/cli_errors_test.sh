@@ -8,7 +8,8 @@ expect_contains "$ERR" 'unknown command "frobnicate"' "unknown command"
 
 run "$MINI" start --driver=hyperv
 expect_code 55 "unknown driver"
-expect_contains "$ERR" 'choose one of: native' "unknown driver"
+expect_contains "$ERR" 'choose one of: ' "unknown driver"
+expect_contains "$ERR" 'native' "unknown driver lists native"
 
 run "$MINI" start --memory=abc
 expect_code 14 "--memory=abc"

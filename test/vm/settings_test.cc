@@ -72,3 +72,12 @@ TEST_SUITE("vm/settings") {
 }
 
 }  // namespace mini::vm
+
+namespace mini::vm {
+TEST_CASE("--memory=max is the host's memory less 1 GiB for the host") {
+  auto mb = ParseMegabytes("max", "memory");
+  REQUIRE(mb.ok());
+  CHECK(*mb > 0);
+  CHECK_FALSE(ParseMegabytes("max", "disk-size").ok());
+}
+}  // namespace mini::vm

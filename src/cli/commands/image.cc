@@ -16,17 +16,19 @@ namespace img = cluster::runtime::image;
 namespace json = boost::json;
 namespace {
 
-// The native driver runs the control plane with --data-dir=<machine dir>/data. VM drivers
-// keep the store inside the guest, which these commands cannot reach yet.
+// The node's data directory when run on the node itself (a VM driver's guest, where the host
+// runs these commands through ssh).
+std::string& NodeDataDir() {
+  static std::string dir;
+  return dir;
+}
+
+// The native driver runs the control plane with --data-dir=<machine dir>/data.
 Result<std::filesystem::path> StoreRoot(const Globals& globals) {
+  if (!NodeDataDir().empty()) return img::ImageStoreRoot(NodeDataDir());
   MINI_ASSIGN_OR_RETURN(std::string profile, ResolveProfile(globals));
   MINI_ASSIGN_OR_RETURN(vm::Home home, vm::Home::FromEnvironment());
   MINI_ASSIGN_OR_RETURN(vm::ClusterConfig config, vm::LoadProfile(home, profile));
-  if (config.driver != "native") {
-    return Error(Code::kUnimplemented,
-                 "images of \"{}\" clusters cannot be managed yet: only the native driver's are",
-                 config.driver);
-  }
   return img::ImageStoreRoot(home.MachineDir(profile) / "data");
 }
 
@@ -191,12 +193,23 @@ void SetUpImage(CLI::App& app, Globals& globals) {
   auto o = std::make_shared<ImageOptions>();
   auto* cmd = app.add_subcommand("image", "Manage the images of the cluster's node");
   cmd->require_subcommand(1);
+  cmd->add_option("--data-dir", NodeDataDir(), "The node's data directory, on the node itself")
+      ->group("");
+  cmd->fallthrough();
+  // On a VM driver the command runs in the machine; `args` is what it is there.
+  auto in_guest = [&globals](std::vector<std::string> args,
+                             const std::vector<std::string>& files) -> Result<bool> {
+    if (!NodeDataDir().empty()) return false;
+    return RunImageCommandInGuest(globals, std::move(args), files);
+  };
 
   auto* load = cmd->add_subcommand("load", "Load images from archives (docker save, OCI layout)");
   load->add_option("file", o->args, "Image archive (.tar, may be compressed)")->required();
-  load->callback([o, &globals] {
+  load->callback([o, &globals, in_guest] {
+    auto guest = in_guest({"load"}, o->args);
     globals.status =
-        Explain(RunLoad(o->args, globals), "GUEST_IMAGE_LOAD",
+        Explain(!guest.ok() ? guest.status() : *guest ? Status::Ok() : RunLoad(o->args, globals),
+                "GUEST_IMAGE_LOAD",
                 {{Code::kNotFound, "check the archive's path"},
                  {Code::kInvalidArgument,
                   "give a tar written by \"docker save\" or an OCI image layout archive, such as "
@@ -209,21 +222,36 @@ void SetUpImage(CLI::App& app, Globals& globals) {
       ->check(CLI::IsMember({"short", "table", "json"}))
       ->default_val("table");
   AddOutputFlag(*ls, o->output);
-  ls->callback([o, &globals] {
-    globals.status = Explain(RunList(o->format, o->output, globals), "GUEST_IMAGE_LIST", {});
+  ls->callback([o, &globals, in_guest] {
+    std::vector<std::string> args = {"ls", "--format", o->format};
+    if (!o->output.empty()) args.insert(args.end(), {"--output", o->output});
+    auto guest = in_guest(args, {});
+    globals.status = Explain(!guest.ok()  ? guest.status()
+                             : *guest     ? Status::Ok()
+                                          : RunList(o->format, o->output, globals),
+                             "GUEST_IMAGE_LIST", {});
   });
 
   auto* prune = cmd->add_subcommand("prune", "Remove every image no container uses");
-  prune->callback([&globals] {
-    globals.status = Explain(RunPrune(globals), "GUEST_IMAGE_PRUNE",
+  prune->callback([&globals, in_guest] {
+    auto guest = in_guest({"prune"}, {});
+    globals.status = Explain(!guest.ok() ? guest.status() : *guest ? Status::Ok() : RunPrune(globals),
+                             "GUEST_IMAGE_PRUNE",
                              {{Code::kDeadlineExceeded, "retry once the images being loaded are in"}});
   });
 
   auto* rm = cmd->add_subcommand("rm", "Remove images from the node");
   rm->add_option("image", o->args, "Image name, ID or ID prefix")->required();
   rm->add_flag("-f,--force", o->force, "Remove images that containers use (they only lose names)");
-  rm->callback([o, &globals] {
-    globals.status = Explain(RunRemove(o->args, o->force, globals), "GUEST_IMAGE_REMOVE",
+  rm->callback([o, &globals, in_guest] {
+    std::vector<std::string> args = {"rm"};
+    if (o->force) args.push_back("--force");
+    args.insert(args.end(), o->args.begin(), o->args.end());
+    auto guest = in_guest(args, {});
+    globals.status = Explain(!guest.ok()  ? guest.status()
+                             : *guest     ? Status::Ok()
+                                          : RunRemove(o->args, o->force, globals),
+                             "GUEST_IMAGE_REMOVE",
                              {{Code::kNotFound, "see the images with \"mini image ls\""}});
   });
 }

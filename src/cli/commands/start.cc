@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include "cli/commands/commands.h"
 #include "common/version.h"
 #include "vm/settings.h"
@@ -9,8 +11,10 @@ struct StartOptions {
   std::string driver, cpus, memory, disk_size, apiserver_port;
   bool keep_context = false;
   std::string wait_timeout = "6m";
+  std::string wait = "apiserver";
+  std::string kubernetes_version;
   std::string datastore, datastore_ca_file, datastore_cert_file, datastore_key_file;
-  std::vector<std::string> registry_mirrors, insecure_registries;
+  std::vector<std::string> registry_mirrors, insecure_registries, ports, mounts;
 };
 
 // Mirrors are base URLs: a bare host would leave the scheme to guess.
@@ -41,6 +45,38 @@ Result<std::chrono::milliseconds> ParseDuration(const std::string& text) {
         .WithReason("MK_USAGE");
   }
   return std::chrono::milliseconds(std::stoll(text.substr(0, digits)) * scale);
+}
+
+// minikube's --wait components, mapped onto what mini can wait for: nothing, the API server,
+// or the node (the kubelet registered and Ready, which needs everything before it).
+Result<vm::StartRequest::WaitFor> ParseWait(const std::string& text) {
+  using W = vm::StartRequest::WaitFor;
+  if (text == "none" || text == "false") return W::kNone;
+  W wait = W::kApiServer;
+  std::istringstream parts(text);
+  for (std::string part; std::getline(parts, part, ',');) {
+    if (part == "all" || part == "true" || part == "node_ready" || part == "kubelet" ||
+        part == "system_pods" || part == "apps_running" || part == "default_sa") {
+      wait = W::kNode;
+    } else if (part != "apiserver") {
+      return Error(Code::kInvalidArgument, "invalid --wait \"{}\"", text)
+          .WithAdvice("give all, none, or a list of apiserver, kubelet, node_ready, system_pods")
+          .WithReason("MK_USAGE");
+    }
+  }
+  return wait;
+}
+
+// One Kubernetes version is served; asking for another is refused rather than ignored.
+Status CheckKubernetesVersion(const std::string& asked) {
+  std::string ours = vm::kKubernetesVersion;
+  if (asked.empty() || asked == "stable" || asked == "latest" || asked == ours ||
+      "v" + asked == ours) {
+    return Status::Ok();
+  }
+  return Error(Code::kInvalidArgument, "mini serves Kubernetes {} only, not \"{}\"", ours, asked)
+      .WithAdvice("leave out --kubernetes-version, or give " + ours)
+      .WithReason("K8S_UNSUPPORTED_VERSION");
 }
 
 Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& profile) {
@@ -76,7 +112,18 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
   MINI_RETURN_IF_ERROR(CheckMirrors(o.registry_mirrors));
   r.config.registry_mirrors = o.registry_mirrors;
   r.config.insecure_registries = o.insecure_registries;
+  r.config.ports = o.ports;
+  for (const std::string& mount : o.mounts) {
+    // The host side absolute, because QEMU does not run where this command does.
+    size_t colon = mount.find(':');
+    r.config.mounts.push_back(colon == std::string::npos
+                                  ? mount
+                                  : std::filesystem::absolute(mount.substr(0, colon)).string() +
+                                        mount.substr(colon));
+  }
   MINI_ASSIGN_OR_RETURN(r.wait_timeout, ParseDuration(o.wait_timeout));
+  MINI_ASSIGN_OR_RETURN(r.wait, ParseWait(o.wait));
+  MINI_RETURN_IF_ERROR(CheckKubernetesVersion(o.kubernetes_version));
   return r;
 }
 
@@ -85,6 +132,7 @@ Status RunStart(const StartOptions& options, const Globals& globals) {
   MINI_ASSIGN_OR_RETURN(vm::StartRequest request, BuildRequest(options, profile));
   MINI_ASSIGN_OR_RETURN(vm::Context ctx, MakeContext());
   Say(fmt::format("mini {}", Version()));
+  Say(fmt::format("Kubernetes {} (served by the mini control plane)", vm::kKubernetesVersion));
   return vm::StartCluster(ctx, request);
 }
 
@@ -112,6 +160,19 @@ void SetUpStart(CLI::App& app, Globals& globals) {
                   "Registry host[:port] pulled from without TLS verification, or over plain "
                   "HTTP (repeatable)")
       ->allow_extra_args(false);
+  cmd->add_option("--ports", o->ports,
+                  "Guest ports to forward from 127.0.0.1: HOST:GUEST or PORT (repeatable; VM "
+                  "drivers)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+  cmd->add_option("--mount-string", o->mounts,
+                  "Share a host directory into the machine: HOST_DIR:GUEST_DIR (repeatable; VM "
+                  "drivers, over 9p)")
+      ->allow_extra_args(false);
+  cmd->add_option("--wait", o->wait,
+                  "What to wait for: apiserver (default), all (the node Ready too), or none");
+  cmd->add_option("--kubernetes-version", o->kubernetes_version,
+                  "Kubernetes version (mini serves " + std::string(vm::kKubernetesVersion) + ")");
   cmd->add_option("--wait-timeout", o->wait_timeout,
                   "How long to wait for the cluster to be ready (e.g. 90s, 6m)");
   cmd->callback([o, &globals] { globals.status = RunStart(*o, globals); });

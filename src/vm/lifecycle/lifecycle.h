@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "vm/driver_registry.h"
@@ -35,6 +36,8 @@ struct StartRequest {
   /// an existing profile can refuse or report a change it cannot apply instead of ignoring it.
   std::set<std::string> given;
   bool keep_context = false;
+  /// What start waits for (--wait): nothing, the API server (the default), or the node too.
+  enum class WaitFor { kNone, kApiServer, kNode } wait = WaitFor::kApiServer;
   std::chrono::milliseconds wait_timeout{std::chrono::minutes(6)};
 };
 
@@ -45,6 +48,14 @@ Status StopCluster(const Context& ctx, const std::string& profile);
 Status DeleteCluster(const Context& ctx, const std::string& profile);
 /// Points the profile's kubeconfig entries at the running cluster again.
 Status UpdateContext(const Context& ctx, const std::string& profile);
+
+/// Freezes (`paused`) or thaws the profile's running machine.
+Status PauseCluster(const Context& ctx, const std::string& profile, bool paused);
+
+/// The host command that opens a shell in the profile's running machine, or runs `command`
+/// there (`mini ssh`). kFailedPrecondition when the machine is not running.
+Result<std::vector<std::string>> ShellCommand(const Context& ctx, const std::string& profile,
+                                              const std::vector<std::string>& command);
 
 /// minikube's status fields. Values: Running, Stopped, Error, Nonexistent; Kubeconfig:
 /// Configured, Misconfigured, or Stopped when the host is not running.

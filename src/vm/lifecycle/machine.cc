@@ -7,6 +7,7 @@
 #include "common/files.h"
 #include "common/process.h"
 #include "pki/pki.h"
+#include "vm/settings.h"
 
 namespace mini::vm {
 namespace fs = std::filesystem;
@@ -54,6 +55,8 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
   m.spec.ca_cert = ctx.home.CaCert();
   m.spec.serving_cert = ProfileFile(ctx, config.name, "apiserver.crt");
   m.spec.serving_key = ProfileFile(ctx, config.name, "apiserver.key");
+  m.spec.cache_dir = ctx.home.Cache();
+  m.spec.say = ctx.say;
   // The node is named after the profile, as minikube names its node.
   m.spec.control_plane_flags.push_back("--node-name=" + config.name);
   for (auto [flag, value] : {std::pair{"--datastore=", &config.datastore},
@@ -66,6 +69,24 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
   }
   for (const std::string& mirror : config.registry_mirrors) {
     m.spec.control_plane_flags.push_back("--registry-mirror=" + mirror);
+  }
+  for (const std::string& p : config.ports) {
+    size_t colon = p.find(':');
+    auto host = ParsePort(p.substr(0, colon), "ports");
+    auto guest = ParsePort(colon == std::string::npos ? p : p.substr(colon + 1), "ports");
+    MINI_RETURN_IF_ERROR(host.status());
+    MINI_RETURN_IF_ERROR(guest.status());
+    m.spec.ports.push_back({*host, *guest});
+  }
+  for (const std::string& mount : config.mounts) {
+    size_t colon = mount.find(':');
+    if (colon == std::string::npos || mount[0] != '/' || mount.size() <= colon + 1 ||
+        mount[colon + 1] != '/') {
+      return Error(Code::kInvalidArgument, "invalid --mount-string \"{}\"", mount)
+          .WithAdvice("give HOST_DIR:GUEST_DIR, both absolute, such as /home/me/src:/src")
+          .WithReason("MK_USAGE");
+    }
+    m.spec.mounts.push_back({mount.substr(0, colon), mount.substr(colon + 1)});
   }
   for (const std::string& registry : config.insecure_registries) {
     m.spec.control_plane_flags.push_back("--insecure-registry=" + registry);

@@ -44,6 +44,10 @@ net::TlsClientConfig AdminTls(const Context& ctx, const std::string& profile,
 Status WaitForApiServer(Machine& machine, const net::TlsClientConfig& tls, const Endpoint& endpoint,
                         std::chrono::milliseconds timeout);
 
+/// "Running" when the node the kubelet registered is Ready, else "Stopped" (or "Error").
+std::string KubeletState(const net::TlsClientConfig& tls, const Endpoint& endpoint,
+                         const std::string& node);
+
 /// The last `lines` lines of a log file, for error messages.
 std::string LogTail(const std::filesystem::path& log, int lines);
 

@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <thread>
+
 #include "common/files.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
@@ -48,7 +50,33 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
   if (!wanted.insecure_registries.empty()) {
     existing.insecure_registries = wanted.insecure_registries;
   }
+  // Forwards and shares are set up at each boot, so new ones replace the kept ones too.
+  if (!wanted.ports.empty()) {
+    existing.ports = wanted.ports;
+  }
+  if (!wanted.mounts.empty()) {
+    existing.mounts = wanted.mounts;
+  }
   return existing;
+}
+
+// Checked before the profile is saved, so a machine too small to run is never recorded.
+Status CheckSizes(const DriverDef& def, const ClusterConfig& c) {
+  if (c.memory_mb < def.min_memory_mb) {
+    return Error(Code::kInvalidArgument,
+                 "--memory={} MB is less than the {} driver's minimum of {} MB", c.memory_mb,
+                 def.name, def.min_memory_mb)
+        .WithAdvice(fmt::format("give at least --memory={}mb", def.min_memory_mb))
+        .WithReason("RSRC_INSUFFICIENT_MEMORY");
+  }
+  if (c.disk_size_mb < def.min_disk_mb) {
+    return Error(Code::kInvalidArgument,
+                 "--disk-size={} MB is less than the {} driver's minimum of {} MB", c.disk_size_mb,
+                 def.name, def.min_disk_mb)
+        .WithAdvice(fmt::format("give at least --disk-size={}mb", def.min_disk_mb))
+        .WithReason("RSRC_INSUFFICIENT_STORAGE");
+  }
+  return Status::Ok();
 }
 
 bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& machine) {
@@ -56,6 +84,21 @@ bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& mac
   return endpoint.ok() && WaitForApiServer(machine, AdminTls(ctx, profile, *endpoint), *endpoint,
                                            std::chrono::seconds(2))
                               .ok();
+}
+
+Status WaitForNode(const Context& ctx, const std::string& profile, const Endpoint& endpoint,
+                   std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (KubeletState(AdminTls(ctx, profile, endpoint), endpoint, profile) != "Running") {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error(Code::kDeadlineExceeded, "the node \"{}\" was not Ready after {} s", profile,
+                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count())
+          .WithAdvice("see \"mini logs -p " + profile + "\"")
+          .WithReason("GUEST_NODE_NOT_READY");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::Ok();
 }
 
 Status WireKubeconfig(const Context& ctx, const ClusterConfig& config, Machine& machine,
@@ -74,10 +117,20 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_ASSIGN_OR_RETURN(ClusterConfig config, ResolveConfig(ctx, request));
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/true));
   config.driver = machine.def->name;
+  MINI_RETURN_IF_ERROR(CheckSizes(*machine.def, config));
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
+  if (state == MachineState::kRunning && machine.driver->Paused(machine.spec)) {
+    ctx.say("Unpausing the cluster ...");
+    MINI_RETURN_IF_ERROR(machine.driver->Pause(machine.spec, false).WithReason("GUEST_UNPAUSE"));
+  }
   if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
+    if (!request.config.ports.empty()) {
+      // A VM driver may forward new ports without a restart (the others' Start does nothing).
+      MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
+      MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
+    }
     ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
     return WireKubeconfig(ctx, config, machine, request.keep_context);
   }
@@ -97,6 +150,12 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
   // Asked only now: a VM driver may learn its forwarded port while starting.
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));
+  if (request.wait == StartRequest::WaitFor::kNone) {
+    MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
+    ctx.say(fmt::format("Started \"{}\" without waiting for it to be ready (--wait=none)",
+                        config.name));
+    return Status::Ok();
+  }
   spdlog::info("waiting up to {} s for https://{}:{}/readyz",
                std::chrono::duration_cast<std::chrono::seconds>(request.wait_timeout).count(),
                endpoint.host, endpoint.port);
@@ -106,6 +165,10 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     // Leave nothing running that status would have to explain.
     (void)machine.driver->Kill(machine.spec);
     return ready;
+  }
+  if (request.wait == StartRequest::WaitFor::kNode) {
+    ctx.say("Waiting for the node to be Ready ...");
+    MINI_RETURN_IF_ERROR(WaitForNode(ctx, config.name, endpoint, request.wait_timeout));
   }
   MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
   ctx.say(

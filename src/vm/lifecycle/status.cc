@@ -7,7 +7,6 @@
 namespace mini::vm {
 namespace json = boost::json;
 
-namespace {
 // The kubelet is Running only when the node it registered reports Ready, the same test
 // `kubectl get nodes` shows; a control plane without a node agent has no such node.
 std::string KubeletState(const net::TlsClientConfig& tls, const Endpoint& endpoint,
@@ -38,6 +37,7 @@ std::string KubeletState(const net::TlsClientConfig& tls, const Endpoint& endpoi
   return "Stopped";
 }
 
+namespace {
 std::string ApiServerState(const net::TlsClientConfig& tls, const Endpoint& endpoint) {
   auto reply = net::HttpsGet(endpoint.host, endpoint.port, "/readyz", tls, std::chrono::seconds(2));
   if (reply.ok()) {
@@ -68,6 +68,11 @@ Result<ClusterStatus> GetStatus(const Context& ctx, const std::string& profile) 
   auto state = machine.driver->State(machine.spec);
   status.host = state.ok() ? std::string(StateName(*state)) : "Error";
   if (status.host != "Running") {
+    return status;
+  }
+  if (machine.driver->Paused(machine.spec)) {
+    status.apiserver = "Paused";  // as minikube shows a paused cluster
+    status.kubeconfig = "Configured";
     return status;
   }
   MINI_ASSIGN_OR_RETURN(Endpoint endpoint, machine.driver->ApiEndpoint(machine.spec));

@@ -96,6 +96,41 @@ TEST_SUITE("vm/lifecycle") {
     CHECK(StopCluster(f.ctx, "t1").ok());
   }
 
+  TEST_CASE("a machine smaller than the driver's minimum is refused before anything is saved") {
+    Fixture f;
+    REQUIRE(f.registry
+                .Register({"small",
+                           {},
+                           0,
+                           [] {
+                             return HostCheck{true, "", ""};
+                           },
+                           [] { return DriverPtr(); },
+                           1024,
+                           2048})
+                .ok());
+    StartRequest r = f.Request("t1");
+    r.config.driver = "small";
+    r.config.memory_mb = 100;
+    Status s = StartCluster(f.ctx, r);
+    CHECK(s.reason() == "RSRC_INSUFFICIENT_MEMORY");
+    CHECK(s.message().find("minimum of 1024 MB") != std::string::npos);
+    r.config.memory_mb = 2048;
+    r.config.disk_size_mb = 1;
+    CHECK(StartCluster(f.ctx, r).reason() == "RSRC_INSUFFICIENT_STORAGE");
+    CHECK_FALSE(ProfileExists(f.ctx.home, "t1"));
+  }
+
+  TEST_CASE("--wait=none returns once the machine is launched, kubeconfig wired") {
+    Fixture f;
+    StartRequest r = f.Request("t1");
+    r.wait = StartRequest::WaitFor::kNone;
+    REQUIRE(StartCluster(f.ctx, r).ok());
+    CHECK(f.Said("without waiting"));
+    CHECK(kubeconfig::CurrentContext(f.ctx.kubeconfig).value() == std::optional<std::string>("t1"));
+    CHECK(StopCluster(f.ctx, "t1").ok());
+  }
+
   TEST_CASE("a machine that dies while booting fails start with its last words") {
     Fixture f;
     f.world->die_on_start = true;
