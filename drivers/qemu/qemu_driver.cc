@@ -40,6 +40,13 @@ class QemuDriver : public vm::Driver {
   Status Start(const MachineSpec& spec) override {
     MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
     if (state == MachineState::kRunning) return AddForwards(spec);
+    for (const vm::SharedDir& m : spec.mounts) {
+      if (!fs::is_directory(m.host)) {
+        return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
+            .WithAdvice("create it, or give an existing host directory")
+            .WithReason("HOST_MOUNT");
+      }
+    }
     MINI_RETURN_IF_ERROR(Create(spec));
     MINI_ASSIGN_OR_RETURN(vm::image::GuestImage image,
                           vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
@@ -47,13 +54,6 @@ class QemuDriver : public vm::Driver {
     if (!facts.kvm.usable) {
       spec.say("! KVM is not usable here (" + facts.kvm.reason +
                "): the VM runs under software emulation and starts more slowly");
-    }
-    for (const vm::SharedDir& m : spec.mounts) {
-      if (!fs::is_directory(m.host)) {
-        return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
-            .WithAdvice("create it, or give an existing host directory")
-            .WithReason("HOST_MOUNT");
-      }
     }
     MINI_ASSIGN_OR_RETURN(Ports ports, ChoosePorts(spec));
     MINI_ASSIGN_OR_RETURN(QemuConfig config, Config(spec, image, facts, ports));

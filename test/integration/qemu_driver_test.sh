@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The qemu driver end to end, with ONE real VM for the whole suite (software emulation here):
-# bad input refused before anything boots, `mini start` to a Ready node, a pod running in the
-# guest from an image loaded into it, `mini ssh`, a ConfigMap and a volume's file kept across
-# stop/start, a VM killed from outside (status shows it, start recovers), and a `mini delete`
-# that leaves no process, file or kubeconfig entry behind.
+# bad input refused before anything boots (too little memory or disk, a missing qemu, a taken
+# port, another Kubernetes version), `mini start` to a Ready node with the KVM self-test's
+# verdict, ssh, cp, --ports (also added at run time) and --mount-string, a pod running in the
+# guest from an image loaded into it, pause/unpause, a ConfigMap and a volume's file kept
+# across stop/start, a VM killed from outside (status shows it, start recovers), logs, and a
+# `mini delete` that leaves no process, file or kubeconfig entry behind.
 #
 #   qemu_driver_test.sh MINI IMAGE_CACHE_DIR VM_CACHE_DIR
 source "$(dirname "$0")/lib.sh"

@@ -113,6 +113,13 @@ Result<PackageFiles> PackageFiles::Fetch(const std::vector<fs::path>& files,
                                        "-f=${binary:Package} ${Package} ${Version} ${Architecture}\\n"};
   versions.insert(versions.end(), packages.begin(), packages.end());
   MINI_ASSIGN_OR_RETURN(std::string listed, RunChecked(versions));
+  // Versions the mirror was found not to have are not asked for again.
+  fs::path unavailable_file = debs_dir / "unavailable";
+  std::set<std::string> unavailable;
+  if (auto known = ReadFile(unavailable_file); known.ok()) {
+    std::istringstream in(*known);
+    for (std::string line; std::getline(in, line);) unavailable.insert(line);
+  }
   std::vector<std::string> missing;
   std::istringstream lines(listed);
   for (std::string id, name, version, arch; lines >> id >> name >> version >> arch;) {
@@ -121,7 +128,10 @@ Result<PackageFiles> PackageFiles::Fetch(const std::vector<fs::path>& files,
     if (!pf.by_package_.count(key)) continue;
     pf.by_package_[key].deb = debs_dir / DebFileName(name, version, arch);
     pf.packages_.push_back(name + "=" + version);
-    if (!fs::exists(pf.by_package_[key].deb)) missing.push_back(name + ":" + arch + "=" + version);
+    std::string wanted = name + ":" + arch + "=" + version;
+    if (!fs::exists(pf.by_package_[key].deb) && !unavailable.count(wanted)) {
+      missing.push_back(wanted);
+    }
   }
   std::sort(pf.packages_.begin(), pf.packages_.end());
   if (!missing.empty()) {
@@ -133,6 +143,10 @@ Result<PackageFiles> PackageFiles::Fetch(const std::vector<fs::path>& files,
       // come from the host, as installed.
       spdlog::warn("the mirror no longer has {}; using the installed files",
                    fmt::join(gone, ", "));
+      unavailable.insert(gone.begin(), gone.end());
+      std::string text;
+      for (const std::string& u : unavailable) text += u + "\n";
+      MINI_RETURN_IF_ERROR(AtomicWriteFile(unavailable_file, text, 0644));
     }
   }
   for (auto it = pf.by_package_.begin(); it != pf.by_package_.end();) {

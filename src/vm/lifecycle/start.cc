@@ -118,6 +118,13 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/true));
   config.driver = machine.def->name;
   MINI_RETURN_IF_ERROR(CheckSizes(*machine.def, config));
+  for (const SharedDir& m : machine.spec.mounts) {
+    if (!std::filesystem::is_directory(m.host)) {
+      return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
+          .WithAdvice("create it, or give an existing host directory")
+          .WithReason("HOST_MOUNT");
+    }
+  }
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
