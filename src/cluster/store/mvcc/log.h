@@ -24,6 +24,10 @@ struct Record {
   int64_t version = 0;
   LeaseId lease = 0;
   bool deleted = false;
+  /// The revision of the record this one supersedes (the key's live version it replaced), 0
+  /// for a creation: compaction removes it once this record is at or below the compaction
+  /// point, without having to search the log by key.
+  int64_t prev_revision = 0;
 };
 
 struct LeaseRecord {

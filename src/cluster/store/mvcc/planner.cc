@@ -45,7 +45,8 @@ Batch Planner::ToBatch() const {
   Batch batch;
   batch.records.reserve(changes_.size());
   for (const Change& change : changes_) {
-    batch.records.push_back(ToRecord(change.key, change.version));
+    Record& record = batch.records.emplace_back(ToRecord(change.key, change.version));
+    if (change.prev) record.prev_revision = change.prev->revision;
   }
   batch.granted = granted_;
   batch.revoked = revoked_;

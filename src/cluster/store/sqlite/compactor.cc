@@ -35,7 +35,7 @@ constexpr std::chrono::seconds kRetryDelay{1};
 
 struct Candidate {
   int64_t revision;
-  std::string key;
+  int64_t prev_revision;  // 0: it superseded nothing
   bool deleted;
 };
 
@@ -50,10 +50,8 @@ Result<std::unique_ptr<Compactor>> Compactor::Start(Db db, WriteGate& gate, int 
     return Status::Ok();
   };
   MINI_RETURN_IF_ERROR(prepare(compactor->select_batch_,
-                               "SELECT revision, key, deleted FROM log WHERE revision > ?1 AND "
-                               "revision <= ?2 ORDER BY revision LIMIT ?3"));
-  MINI_RETURN_IF_ERROR(
-      prepare(compactor->delete_older_, "DELETE FROM log WHERE key = ?1 AND revision < ?2"));
+                               "SELECT revision, prev_revision, deleted FROM log WHERE "
+                               "revision > ?1 AND revision <= ?2 ORDER BY revision LIMIT ?3"));
   MINI_RETURN_IF_ERROR(prepare(compactor->delete_revision_, "DELETE FROM log WHERE revision = ?1"));
   MINI_RETURN_IF_ERROR(
       prepare(compactor->save_cursor_, "UPDATE meta SET value = ?1 WHERE name = 'compact_cursor'"));
@@ -190,9 +188,9 @@ Status Compactor::CompactBatch() {
 
 // A record is superseded once a newer record of its key lies at or below the compaction
 // point; a tombstone at or below it is not needed either. Walking the records in (cursor,
-// target] and deleting, for each, the older records of its key finds every superseded record
-// exactly once: anything older than a record below the cursor went when that record was
-// walked. The cursor is saved in the same transaction, so a restart resumes where it stopped.
+// target] and deleting, for each, the record it superseded (its prev_revision) finds every
+// superseded record exactly once, by rowid: each record's successor is walked once. The cursor
+// is saved in the same transaction, so a restart resumes where it stopped.
 Status Compactor::CompactBatchInTransaction(int64_t target, int64_t& cursor) {
   auto deadline = std::chrono::steady_clock::now() + kStepBudget;
   MINI_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE", "starting a compaction step"));
@@ -203,12 +201,14 @@ Status Compactor::CompactBatchInTransaction(int64_t target, int64_t& cursor) {
     if (!row) {
       break;
     }
-    batch.push_back({select_batch_.Int(0), select_batch_.Blob(1), select_batch_.Int(2) != 0});
+    batch.push_back({select_batch_.Int(0), select_batch_.Int(1), select_batch_.Int(2) != 0});
   }
   int64_t next = static_cast<int>(batch.size()) < batch_rows_ ? target : batch.back().revision;
   for (size_t i = 0; i < batch.size(); ++i) {
     const Candidate& record = batch[i];
-    MINI_RETURN_IF_ERROR(delete_older_.BindBlob(1, record.key).Bind(2, record.revision).Run());
+    if (record.prev_revision > 0) {
+      MINI_RETURN_IF_ERROR(delete_revision_.Bind(1, record.prev_revision).Run());
+    }
     if (record.deleted) {
       MINI_RETURN_IF_ERROR(delete_revision_.Bind(1, record.revision).Run());
     }

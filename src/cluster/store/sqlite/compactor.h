@@ -63,7 +63,6 @@ class Compactor {
   WriteGate& gate_;
   const int batch_rows_;
   Statement select_batch_;
-  Statement delete_older_;
   Statement delete_revision_;
   Statement save_cursor_;
 

@@ -1,6 +1,9 @@
 #include "cluster/store/sqlite/sqlite_log.h"
 
 #include <algorithm>
+#include <map>
+
+#include <algorithm>
 #include <utility>
 
 #include "cluster/store/sqlite/sqlite_schema.h"
@@ -10,16 +13,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// For every key its newest record at or below the compaction point ?1 unless a tombstone,
-// then everything above it. One pass over the table in rowid (revision) order, so no sort;
-// the NOT EXISTS probe uses the (key, revision) index. Records compaction has not removed
-// yet are skipped here, so Load never depends on how far the background work got.
+// Every record, in rowid (revision) order, so no sort; LoadInTransaction keeps of those at or
+// below the compaction point only each key's newest. Records compaction has not removed yet
+// are dropped there, so Load never depends on how far the background work got.
 constexpr char kLoadRecordsSql[] = R"sql(
-SELECT revision, key, value, create_revision, version, lease, deleted FROM log AS l
-WHERE l.revision > ?1
-   OR (l.deleted = 0 AND NOT EXISTS (SELECT 1 FROM log AS n
-        WHERE n.key = l.key AND n.revision > l.revision AND n.revision <= ?1))
-ORDER BY l.revision
+SELECT revision, key, value, create_revision, version, lease, deleted, prev_revision FROM log
+ORDER BY revision
 )sql";
 
 Status LockHeld(const fs::path& lock_path, const Status& status) {
@@ -74,8 +73,9 @@ Result<SqliteLog::Statements> SqliteLog::Prepare(const Db& db) {
   MINI_ASSIGN_OR_RETURN(s.insert_record,
                         Statement::Prepare(db,
                                            "INSERT INTO log(revision, key, value, "
-                                           "create_revision, version, lease, deleted) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                                           "create_revision, version, lease, deleted, "
+                                           "prev_revision) "
+                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   MINI_ASSIGN_OR_RETURN(
       s.upsert_lease,
       Statement::Prepare(db, "INSERT OR REPLACE INTO leases(id, ttl_seconds) VALUES (?1, ?2)"));
@@ -129,13 +129,14 @@ Status SqliteLog::LoadInTransaction(mvcc::Snapshot& snapshot) {
   MINI_ASSIGN_OR_RETURN(snapshot.compacted_revision, ReadMeta("compacted_revision"));
   MINI_ASSIGN_OR_RETURN(snapshot.max_lease_id, ReadMeta("max_lease_id"));
   MINI_ASSIGN_OR_RETURN(Statement records, Statement::Prepare(writer_, kLoadRecordsSql));
-  records.Bind(1, snapshot.compacted_revision);
+  // At or below the compaction point: each key's newest record, unless a tombstone.
+  std::map<std::string, mvcc::Record> compacted;
   while (true) {
     MINI_ASSIGN_OR_RETURN(bool row, records.Step());
     if (!row) {
       break;
     }
-    mvcc::Record& r = snapshot.records.emplace_back();
+    mvcc::Record r;
     r.revision = records.Int(0);
     r.key = records.Blob(1);
     r.value = records.Blob(2);
@@ -143,7 +144,22 @@ Status SqliteLog::LoadInTransaction(mvcc::Snapshot& snapshot) {
     r.version = records.Int(4);
     r.lease = records.Int(5);
     r.deleted = records.Int(6) != 0;
+    r.prev_revision = records.Int(7);
+    if (r.revision > snapshot.compacted_revision) {
+      snapshot.records.push_back(std::move(r));
+    } else {
+      std::string key = r.key;
+      compacted.insert_or_assign(std::move(key), std::move(r));
+    }
   }
+  std::vector<mvcc::Record> kept;
+  for (auto& [key, r] : compacted) {
+    if (!r.deleted) kept.push_back(std::move(r));
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const mvcc::Record& a, const mvcc::Record& b) { return a.revision < b.revision; });
+  snapshot.records.insert(snapshot.records.begin(), std::make_move_iterator(kept.begin()),
+                          std::make_move_iterator(kept.end()));
   MINI_ASSIGN_OR_RETURN(snapshot.current_revision, CurrentRevision(snapshot.compacted_revision));
   last_revision_ = std::max(last_revision_, snapshot.current_revision);
   MINI_ASSIGN_OR_RETURN(
@@ -199,6 +215,7 @@ Status SqliteLog::AppendInTransaction(const mvcc::Batch& batch) {
     insert.Bind(1, r.revision).BindBlob(2, r.key);
     r.deleted ? insert.BindNull(3) : insert.BindBlob(3, r.value);
     insert.Bind(4, r.create_revision).Bind(5, r.version).Bind(6, r.lease).Bind(7, r.deleted);
+    insert.Bind(8, r.prev_revision);
     MINI_RETURN_IF_ERROR(insert.Run());
   }
   for (const mvcc::LeaseRecord& lease : batch.granted) {

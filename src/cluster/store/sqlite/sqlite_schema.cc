@@ -22,8 +22,10 @@ constexpr int kBusyTimeoutMs = 5000;
 // ~1000 frames (4 MiB); only a single huge batch takes it further.
 constexpr int kWalSizeLimit = 16 << 20;
 
-// revision is the rowid, so appends go to the right edge of the table's b-tree. A tombstone
-// has a NULL value. The (key, revision) index serves compaction's "older rows of this key".
+// revision is the rowid, so appends go to the right edge of the table's b-tree and touch one
+// or two pages per commit. A tombstone has a NULL value. prev_revision names the record a row
+// supersedes, which is how compaction finds what to remove: an index on the key would put
+// every write at a random place in a second b-tree, several times the pages per commit.
 constexpr char kSchemaSql[] = R"sql(
 CREATE TABLE log(
   revision INTEGER PRIMARY KEY,
@@ -32,8 +34,8 @@ CREATE TABLE log(
   create_revision INTEGER NOT NULL,
   version INTEGER NOT NULL,
   lease INTEGER NOT NULL,
-  deleted INTEGER NOT NULL);
-CREATE INDEX log_key_revision ON log(key, revision);
+  deleted INTEGER NOT NULL,
+  prev_revision INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO meta(name, value)
   VALUES ('compacted_revision', 0), ('compact_cursor', 0), ('max_lease_id', 0);
@@ -242,13 +244,40 @@ Status CreateIfAbsent(const fs::path& path) {
   return CreateDatastore(path);
 }
 
+// Schema 1 found superseded records through an index on (key, revision); schema 2 records
+// each row's predecessor instead. The index serves the migration once, then goes.
+constexpr char kMigrateFrom1Sql[] = R"sql(
+BEGIN IMMEDIATE;
+ALTER TABLE log ADD COLUMN prev_revision INTEGER NOT NULL DEFAULT 0;
+UPDATE log SET prev_revision = IFNULL((SELECT MAX(n.revision) FROM log AS n
+  WHERE n.key = log.key AND n.revision < log.revision), 0);
+DROP INDEX log_key_revision;
+PRAGMA user_version = 2;
+COMMIT;
+)sql";
+
+Status Migrate(Db& db, const fs::path& path) {
+  MINI_ASSIGN_OR_RETURN(int64_t version,
+                        db.QueryInt("PRAGMA user_version", "reading the schema version"));
+  if (version == 1) {
+    Status migrated = db.Exec(kMigrateFrom1Sql, "moving the datastore to schema 2");
+    if (!migrated.ok()) {
+      db.RollbackIfOpen();
+      return migrated.WithContext("upgrading {}", path.string());
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Db> OpenDatastore(const fs::path& path, bool sync) {
   MINI_RETURN_IF_ERROR(CreateIfAbsent(path));
   MINI_RETURN_IF_ERROR(CheckHeader(path));
   MINI_RETURN_IF_ERROR(CheckContents(path));
-  return OpenConnection(path, sync);
+  MINI_ASSIGN_OR_RETURN(Db db, OpenConnection(path, sync));
+  MINI_RETURN_IF_ERROR(Migrate(db, path));
+  return db;
 }
 
 Result<Db> OpenConnection(const fs::path& path, bool sync) {

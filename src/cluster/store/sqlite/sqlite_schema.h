@@ -16,7 +16,7 @@ namespace mini::store::sqlite {
 /// PRAGMA application_id of every mini datastore: "mini" in ASCII.
 inline constexpr int32_t kApplicationId = 0x6D696E69;
 /// PRAGMA user_version: the layout of the tables below. Bump it with a migration.
-inline constexpr int64_t kSchemaVersion = 1;
+inline constexpr int64_t kSchemaVersion = 2;
 
 /// Creates the datastore when `path` does not exist or is empty, then checks that the file is
 /// an intact mini datastore (kFailedPrecondition naming the file otherwise) and returns a

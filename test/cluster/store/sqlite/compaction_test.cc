@@ -25,12 +25,13 @@ using testing::QueryFile;
 int64_t WriteVersions(mvcc::Log& log, int keys, int versions, size_t value_size, int per_batch) {
   int64_t revision = 0;
   mvcc::Batch batch;
+  testing::Chain chain;
   for (int v = 1; v <= versions; ++v) {
     for (int k = 0; k < keys; ++k) {
       ++revision;
       std::string value(value_size, static_cast<char>('a' + (revision % 26)));
       batch.records.push_back(
-          Put(revision, "key/" + std::to_string(k), std::move(value), k + 1, v));
+          chain(Put(revision, "key/" + std::to_string(k), std::move(value), k + 1, v)));
       if (static_cast<int>(batch.records.size()) == per_batch) {
         REQUIRE(log.Append(batch).ok());
         batch.records.clear();
@@ -68,7 +69,9 @@ TEST_SUITE("store/sqlite/compaction") {
     CHECK(before > 30 * kKeys * kValueBytes);
     CHECK(after < 2 * kKeys * kValueBytes);
     // The file keeps working after the pages moved.
-    CHECK(log->Append(BatchOf({Put(current + 1, "key/0", "small", 1, 31)})).ok());
+    mvcc::Record update = Put(current + 1, "key/0", "small", 1, 31);
+    update.prev_revision = current - kKeys + 1;  // key/0's last version
+    CHECK(log->Append(BatchOf({update})).ok());
     log.reset();
     auto reopened = OpenLog(path);
     CHECK(LoadOrFail(*reopened).records.size() == kKeys + 1);  // and the one above the point

@@ -29,7 +29,7 @@ TEST_SUITE("store/sqlite/log") {
       CHECK(snapshot.max_lease_id == 0);
     }
     CHECK(testing::QueryFile(dir / "mini.db", "PRAGMA application_id") == 0x6D696E69);
-    CHECK(testing::QueryFile(dir / "mini.db", "PRAGMA user_version") == 1);
+    CHECK(testing::QueryFile(dir / "mini.db", "PRAGMA user_version") == 2);
     CHECK(testing::QueryFile(dir / "mini.db", "PRAGMA auto_vacuum") == 2);  // incremental
     CHECK_FALSE(std::filesystem::exists(dir / "mini.db.creating"));
   }
@@ -42,10 +42,10 @@ TEST_SUITE("store/sqlite/log") {
     for (size_t i = 0; i < large.size(); ++i) {
       large[i] = static_cast<char>(i * 7919 % 251);
     }
-    std::vector<mvcc::Record> written = {
+    std::vector<mvcc::Record> written = testing::Chain()({
         Put(1, nul_key, binary_value),   Put(2, "\xff\xff", ""),   Put(3, "large", large, 0, 1, 42),
         Put(4, nul_key, "second", 1, 2), Tombstone(5, "\xff\xff"),
-    };
+    });
     {
       auto log = OpenLog(dir / "mini.db");
       LoadOrFail(*log);
@@ -108,11 +108,11 @@ TEST_SUITE("store/sqlite/log") {
 
   TEST_CASE("Load keeps the newest record at or below the compaction point and all above") {
     mini::testing::TempDir dir;
-    std::vector<mvcc::Record> history = {
+    std::vector<mvcc::Record> history = testing::Chain()({
         Put(1, "gone", "1"),  Put(2, "gone", "2", 1, 2), Tombstone(3, "gone"),
         Put(4, "kept", "4"),  Put(5, "moving", "5"),     Put(6, "moving", "6", 5, 2),
         Tombstone(7, "kept"), Put(8, "late", "8"),
-    };
+    });
     auto check = [](const mvcc::Snapshot& snapshot) {
       REQUIRE(snapshot.records.size() == 5);
       CHECK(snapshot.records[0].revision == 4);  // kept: newest at or below 5
@@ -146,8 +146,9 @@ TEST_SUITE("store/sqlite/log") {
     {
       auto log = OpenLog(dir / "mini.db");
       LoadOrFail(*log);
-      REQUIRE(log->Append(BatchOf({Put(1, "gone", "1"), Tombstone(2, "gone"), Put(3, "k", "3"),
-                                   Put(4, "k", "4", 3, 2), Put(5, "k", "5", 3, 3)}))
+      REQUIRE(log->Append(BatchOf(testing::Chain()({Put(1, "gone", "1"), Tombstone(2, "gone"),
+                                                    Put(3, "k", "3"), Put(4, "k", "4", 3, 2),
+                                                    Put(5, "k", "5", 3, 3)})))
                   .ok());
     }
     // A compaction point stored, its deletions not done yet: a crash right after Compact.
@@ -174,7 +175,7 @@ TEST_SUITE("store/sqlite/log") {
     {
       auto log = OpenLog(dir / "mini.db");
       LoadOrFail(*log);
-      REQUIRE(log->Append(BatchOf({Put(1, "k", "v"), Tombstone(2, "k")})).ok());
+      REQUIRE(log->Append(BatchOf(testing::Chain()({Put(1, "k", "v"), Tombstone(2, "k")}))).ok());
       REQUIRE(log->Compact(2).ok());
       REQUIRE(log->WaitForBackground(std::chrono::seconds(10)));
     }
@@ -196,9 +197,11 @@ TEST_SUITE("store/sqlite/log") {
       auto log = OpenLog(dir / "mini.db", options);
       LoadOrFail(*log);
       mvcc::Batch batch;
+      testing::Chain chain;
       for (int i = 0; i < 5000; ++i) {
         ++revision;
-        batch.records.push_back(Put(revision, "k" + std::to_string(i % 10), "v", 1, i / 10 + 1));
+        batch.records.push_back(
+            chain(Put(revision, "k" + std::to_string(i % 10), "v", 1, i / 10 + 1)));
       }
       REQUIRE(log->Append(batch).ok());
       REQUIRE(log->Compact(revision).ok());

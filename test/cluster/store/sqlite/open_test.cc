@@ -1,11 +1,13 @@
 // Opening refuses whatever is not an intact mini datastore, and leaves it byte-for-byte alone.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
 
+#include "cluster/store/sqlite/sqlite_schema.h"
 #include "test/cluster/store/sqlite/sqlite_test_util.h"
 #include "test/temp_dir.h"
 
@@ -129,6 +131,53 @@ TEST_SUITE("store/sqlite/open") {
     CHECK(log.status().code() == Code::kFailedPrecondition);
     CHECK(log.status().message().find("newer mini (datastore schema 99") != std::string::npos);
     CHECK(FileBytes(path) == before);
+  }
+
+  TEST_CASE("a datastore of schema 1 is upgraded in place and compacts as before") {
+    mini::testing::TempDir dir;
+    fs::path path = dir / "mini.db";
+    {
+      // Schema 1 as it was written: no prev_revision, an index on (key, revision).
+      auto db = Db::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+      REQUIRE(db.ok());
+      REQUIRE(db->Exec(fmt::format(R"sql(
+          PRAGMA auto_vacuum = INCREMENTAL;
+          CREATE TABLE log(revision INTEGER PRIMARY KEY, key BLOB NOT NULL, value BLOB,
+            create_revision INTEGER NOT NULL, version INTEGER NOT NULL, lease INTEGER NOT NULL,
+            deleted INTEGER NOT NULL);
+          CREATE INDEX log_key_revision ON log(key, revision);
+          CREATE TABLE meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+          INSERT INTO meta(name, value)
+            VALUES ('compacted_revision', 0), ('compact_cursor', 0), ('max_lease_id', 0);
+          CREATE TABLE leases(id INTEGER PRIMARY KEY, ttl_seconds INTEGER NOT NULL);
+          INSERT INTO log VALUES (1, 'a', 'a1', 1, 1, 0, 0), (2, 'b', 'b1', 2, 1, 0, 0),
+            (3, 'a', 'a2', 1, 2, 0, 0), (4, 'b', NULL, 0, 0, 0, 1), (5, 'a', 'a3', 1, 3, 0, 0),
+            (6, 'b', 'b2', 6, 1, 0, 0);
+          PRAGMA application_id = {};
+          PRAGMA user_version = 1;
+          PRAGMA journal_mode = WAL;)sql",
+                                   kApplicationId),
+                       "test")
+                  .ok());
+    }
+    {
+      auto log = OpenLog(path);
+      mvcc::Snapshot snapshot = LoadOrFail(*log);
+      CHECK(snapshot.records.size() == 6);
+      REQUIRE(log->Compact(6).ok());
+      REQUIRE(log->WaitForBackground(std::chrono::seconds(10)));
+    }
+    CHECK(testing::QueryFile(path, "PRAGMA user_version") == 2);
+    CHECK(testing::QueryFile(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
+                                   "AND name = 'log_key_revision'") == 0);
+    CHECK(testing::QueryFile(path, "SELECT prev_revision FROM log WHERE revision = 5") == 3);
+    // Everything superseded at or below 6 is gone: a3 and b2 remain.
+    CHECK(testing::QueryFile(path, "SELECT COUNT(*) FROM log") == 2);
+    auto log = OpenLog(path);
+    mvcc::Snapshot snapshot = LoadOrFail(*log);
+    REQUIRE(snapshot.records.size() == 2);
+    CHECK(snapshot.records[0].revision == 5);
+    CHECK(snapshot.records[1].revision == 6);
   }
 
   TEST_CASE("an empty file is adopted as a new datastore") {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,30 @@ inline mvcc::Record Tombstone(int64_t revision, std::string key) {
   return r;
 }
 
+/// Links records to the ones they supersede, as the store's planner does: a record's
+/// prev_revision is its key's previous record, unless that was a tombstone (a creation
+/// supersedes nothing). One Chain carries the keys' last records across batches.
+class Chain {
+ public:
+  mvcc::Record operator()(mvcc::Record r) {
+    auto [it, fresh] = last_.try_emplace(r.key, Last{});
+    r.prev_revision = fresh || it->second.deleted ? 0 : it->second.revision;
+    it->second = {r.revision, r.deleted};
+    return r;
+  }
+  std::vector<mvcc::Record> operator()(std::vector<mvcc::Record> records) {
+    for (mvcc::Record& r : records) r = (*this)(std::move(r));
+    return records;
+  }
+
+ private:
+  struct Last {
+    int64_t revision = 0;
+    bool deleted = false;
+  };
+  std::map<std::string, Last> last_;
+};
+
 inline mvcc::Batch BatchOf(std::vector<mvcc::Record> records) {
   mvcc::Batch batch;
   batch.records = std::move(records);
@@ -49,7 +74,7 @@ inline mvcc::Batch BatchOf(std::vector<mvcc::Record> records) {
 inline bool SameRecord(const mvcc::Record& a, const mvcc::Record& b) {
   return a.revision == b.revision && a.key == b.key && a.value == b.value &&
          a.create_revision == b.create_revision && a.version == b.version && a.lease == b.lease &&
-         a.deleted == b.deleted;
+         a.deleted == b.deleted && a.prev_revision == b.prev_revision;
 }
 
 /// Opens the log with the concrete type, failing the test when it cannot.
