@@ -9,6 +9,9 @@
 #if MINI_WITH_QEMU
 #include "drivers/qemu/qemu_driver.h"
 #endif
+#if MINI_WITH_KVM2
+#include "drivers/kvm2/kvm2_driver.h"
+#endif
 
 namespace mini::vm {
 
@@ -18,6 +21,9 @@ void RegisterBuiltinDrivers(DriverRegistry& registry) {
 #endif
 #if MINI_WITH_QEMU
   drivers::qemu::Register(registry);
+#endif
+#if MINI_WITH_KVM2
+  drivers::kvm2::Register(registry);
 #endif
   (void)registry;
 }
