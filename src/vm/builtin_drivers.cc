@@ -12,6 +12,9 @@
 #if MINI_WITH_KVM2
 #include "drivers/kvm2/kvm2_driver.h"
 #endif
+#if MINI_WITH_VIRTUALBOX
+#include "drivers/virtualbox/vbox_driver.h"
+#endif
 
 namespace mini::vm {
 
@@ -24,6 +27,9 @@ void RegisterBuiltinDrivers(DriverRegistry& registry) {
 #endif
 #if MINI_WITH_KVM2
   drivers::kvm2::Register(registry);
+#endif
+#if MINI_WITH_VIRTUALBOX
+  drivers::virtualbox::Register(registry);
 #endif
   (void)registry;
 }
