@@ -33,6 +33,16 @@ done
 for _ in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.1; done
 default_active=$(virsh net-list --name | grep -qx default && echo yes || echo no)
 
+remove_libvirt_chains() {
+  command -v iptables >/dev/null || return 0
+  for t in filter nat mangle; do
+    iptables -t "$t" -S 2>/dev/null | awk '/^-A .* -j LIBVIRT_/ {$1 = "-D"; print}' |
+      while read -r rule; do iptables -t "$t" $rule; done
+    iptables -t "$t" -S 2>/dev/null | awk '/^-N LIBVIRT_/ {print $2}' |
+      while read -r chain; do iptables -t "$t" -F "$chain" && iptables -t "$t" -X "$chain"; done
+  done
+}
+
 teardown() {
   "$MINI" delete -p "$P" >/dev/null 2>&1
   virsh destroy "$P" >/dev/null 2>&1
@@ -45,6 +55,8 @@ teardown() {
   fi
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
     pid=$(cat "/run/${started[i]}.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
+    # A libvirtd started here leaves its firewall chains behind (it makes them again at start).
+    [ "${started[i]}" = libvirtd ] && remove_libvirt_chains
   done
   cleanup
 }
