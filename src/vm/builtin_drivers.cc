@@ -9,6 +9,12 @@
 #if MINI_WITH_QEMU
 #include "drivers/qemu/qemu_driver.h"
 #endif
+#if MINI_WITH_KVM2
+#include "drivers/kvm2/kvm2_driver.h"
+#endif
+#if MINI_WITH_VIRTUALBOX
+#include "drivers/virtualbox/vbox_driver.h"
+#endif
 
 namespace mini::vm {
 
@@ -18,6 +24,12 @@ void RegisterBuiltinDrivers(DriverRegistry& registry) {
 #endif
 #if MINI_WITH_QEMU
   drivers::qemu::Register(registry);
+#endif
+#if MINI_WITH_KVM2
+  drivers::kvm2::Register(registry);
+#endif
+#if MINI_WITH_VIRTUALBOX
+  drivers::virtualbox::Register(registry);
 #endif
   (void)registry;
 }

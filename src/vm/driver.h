@@ -60,6 +60,8 @@ struct MachineSpec {
   /// What VM drivers expose of the machine (--ports) and share into it (--mount-string).
   std::vector<PortMapping> ports;
   std::vector<SharedDir> mounts;
+  /// The libvirt daemon the kvm2 driver uses (--kvm-qemu-uri); empty: qemu:///system.
+  std::string kvm_qemu_uri;
   /// Shared downloads and images (MINI_HOME/cache), e.g. the guest image of VM drivers.
   std::filesystem::path cache_dir;
   /// Progress for the user, one line per step that takes a while.

@@ -75,13 +75,24 @@ Result<const DriverDef*> DriverRegistry::Choose(const std::string& requested) co
     return def;
   }
   std::string rejected;
+  const DriverDef* best = nullptr;
+  int best_priority = 0;
   for (const auto* def : All()) {
-    HostCheck check = def->check_host();
-    if (check.healthy) {
-      return def;
+    if (best != nullptr && def->priority <= best_priority) {
+      break;  // no driver after this one can rank higher: checks only ever lower a priority
     }
-    spdlog::info("not using the {} driver: {} ({})", def->name, check.reason, check.fix);
-    rejected += fmt::format("{}{}: {}", rejected.empty() ? "" : "; ", def->name, check.reason);
+    HostCheck check = def->check_host();
+    int priority = check.priority >= 0 ? check.priority : def->priority;
+    if (check.healthy && (best == nullptr || priority > best_priority)) {
+      best = def;
+      best_priority = priority;
+    } else if (!check.healthy) {
+      spdlog::info("not using the {} driver: {} ({})", def->name, check.reason, check.fix);
+      rejected += fmt::format("{}{}: {}", rejected.empty() ? "" : "; ", def->name, check.reason);
+    }
+  }
+  if (best != nullptr) {
+    return best;
   }
   return Error(Code::kFailedPrecondition, "no driver can run on this host ({})", rejected)
       .WithAdvice("fix one of the drivers above, or choose one with --driver")

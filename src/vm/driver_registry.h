@@ -17,6 +17,9 @@ struct HostCheck {
   bool healthy = false;
   std::string reason;  // why not healthy
   std::string fix;     // what to do about it
+  /// When >= 0, the driver's priority on this host instead of DriverDef::priority (kvm2 falls
+  /// behind qemu where KVM does not work).
+  int priority = -1;
 };
 
 struct DriverDef {

@@ -53,6 +53,7 @@ json::value ToJson(const ClusterConfig& c) {
           {"InsecureRegistry", ToArray(c.insecure_registries)},
           {"ExposedPorts", ToArray(c.ports)},
           {"Mounts", ToArray(c.mounts)},
+          {"KVMQemuURI", c.kvm_qemu_uri},
           {"Nodes", json::array{{{"Name", c.name},
                                  {"IP", c.node_ip},
                                  {"Port", c.apiserver_port},
@@ -91,6 +92,9 @@ Result<ClusterConfig> FromJson(const json::value& v) {
   MINI_ASSIGN_OR_RETURN(c.insecure_registries, GetStrings(o, "InsecureRegistry"));
   MINI_ASSIGN_OR_RETURN(c.ports, GetStrings(o, "ExposedPorts"));
   MINI_ASSIGN_OR_RETURN(c.mounts, GetStrings(o, "Mounts"));
+  if (const auto* uri = o.if_contains("KVMQemuURI"); uri != nullptr && uri->is_string()) {
+    c.kvm_qemu_uri = uri->get_string();
+  }
   if (const auto* nodes = o.if_contains("Nodes"); nodes != nullptr && nodes->is_array() &&
                                                   !nodes->get_array().empty() &&
                                                   nodes->get_array()[0].is_object()) {

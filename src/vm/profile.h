@@ -33,6 +33,8 @@ struct ClusterConfig {
   std::vector<std::string> ports;
   /// Host directories shared into the machine ("HOST_DIR:GUEST_DIR"), VM drivers.
   std::vector<std::string> mounts;
+  /// The libvirt daemon of the kvm2 driver (--kvm-qemu-uri); empty: qemu:///system.
+  std::string kvm_qemu_uri;
 };
 
 /// kInvalidArgument unless `name` can name a directory and a kubeconfig entry:

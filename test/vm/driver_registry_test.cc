@@ -32,6 +32,21 @@ TEST_SUITE("vm/driver_registry") {
     CHECK(r.All().front()->name == "kvm2");
   }
 
+  TEST_CASE("a host check can lower a driver's priority on this host, not its use on request") {
+    DriverRegistry r;
+    DriverDef kvm2 = Def("kvm2", {"kvm"}, 80, true);
+    kvm2.check_host = [] {
+      HostCheck c{true, "", ""};
+      c.priority = 40;  // KVM does not work here: emulation through libvirt is slower
+      return c;
+    };
+    REQUIRE(r.Register(kvm2).ok());
+    REQUIRE(r.Register(Def("qemu", {}, 50, true)).ok());
+    REQUIRE(r.Register(Def("virtualbox", {}, 30, true)).ok());
+    CHECK(r.Choose("").value()->name == "qemu");
+    CHECK(r.Choose("kvm").value()->name == "kvm2");
+  }
+
   TEST_CASE("an unknown driver lists the known ones, an unhealthy one gives reason and fix") {
     DriverRegistry r;
     REQUIRE(r.Register(Def("native", {"none"}, 10, true)).ok());

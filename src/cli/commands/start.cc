@@ -13,6 +13,7 @@ struct StartOptions {
   std::string wait_timeout = "6m";
   std::string wait = "apiserver";
   std::string kubernetes_version;
+  std::string kvm_qemu_uri;
   std::string datastore, datastore_ca_file, datastore_cert_file, datastore_key_file;
   std::vector<std::string> registry_mirrors, insecure_registries, ports, mounts;
 };
@@ -113,6 +114,7 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
   r.config.registry_mirrors = o.registry_mirrors;
   r.config.insecure_registries = o.insecure_registries;
   r.config.ports = o.ports;
+  r.config.kvm_qemu_uri = o.kvm_qemu_uri;
   for (const std::string& mount : o.mounts) {
     // The host side absolute, because QEMU does not run where this command does.
     size_t colon = mount.find(':');
@@ -169,6 +171,8 @@ void SetUpStart(CLI::App& app, Globals& globals) {
                   "Share a host directory into the machine: HOST_DIR:GUEST_DIR (repeatable; VM "
                   "drivers, over 9p)")
       ->allow_extra_args(false);
+  cmd->add_option("--kvm-qemu-uri", o->kvm_qemu_uri,
+                  "The libvirt daemon of the kvm2 driver (default qemu:///system)");
   cmd->add_option("--wait", o->wait,
                   "What to wait for: apiserver (default), all (the node Ready too), or none");
   cmd->add_option("--kubernetes-version", o->kubernetes_version,

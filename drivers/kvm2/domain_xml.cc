@@ -1,0 +1,105 @@
+#include "drivers/kvm2/domain_xml.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace mini::drivers::kvm2 {
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '\'': out += "&apos;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string KernelCommandLine() {
+  // The qemu driver's tuned line without what only microvm needs (pci=off, a TSC frequency):
+  // the pc machine has PCI and calibrates its clock itself.
+  return "console=ttyS0 quiet cryptomgr.notests mitigations=off tsc=reliable no_timer_check "
+         "8250.nr_uarts=1 panic=-1";
+}
+
+std::string DomainXml(const DomainConfig& c) {
+  auto e = [](const std::filesystem::path& p) { return XmlEscape(p.string()); };
+  std::string x = fmt::format("<domain type='{}'>\n", c.kvm ? "kvm" : "qemu");
+  x += fmt::format("  <name>{}</name>\n", XmlEscape(c.name));
+  if (!c.uuid.empty()) x += fmt::format("  <uuid>{}</uuid>\n", XmlEscape(c.uuid));
+  x += fmt::format("  <memory unit='MiB'>{}</memory>\n  <vcpu>{}</vcpu>\n", c.memory_mb, c.cpus);
+  x += "  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n";
+  x += fmt::format("    <kernel>{}</kernel>\n    <initrd>{}</initrd>\n", e(c.kernel), e(c.initrd));
+  x += fmt::format("    <cmdline>{}</cmdline>\n  </os>\n", KernelCommandLine());
+  // fw_cfg rather than the kernel command line, which any process in the guest can read.
+  x += "  <sysinfo type='fwcfg'>\n";
+  for (const FwCfgEntry& f : c.fw_cfg) {
+    x += fmt::format("    <entry name='opt/mini/{}' file='{}'/>\n", XmlEscape(f.name), e(f.file));
+  }
+  x += "  </sysinfo>\n  <features><acpi/></features>\n";
+  // qemu64 is the fastest model under TCG (docs/vm-boot.md); with KVM, the host's own CPU.
+  x += c.kvm ? "  <cpu mode='host-passthrough'/>\n"
+             : "  <cpu mode='custom' match='exact'><model fallback='allow'>qemu64</model></cpu>\n";
+  x += "  <clock offset='utc'/>\n";
+  // A guest that powers off or reboots (the control plane exited) stays down, as under qemu.
+  x += "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
+       "  <on_crash>destroy</on_crash>\n  <devices>\n";
+  x += fmt::format(
+      "    <disk type='file' device='disk'><driver name='qemu' type='raw' cache='writeback' "
+      "discard='unmap'/><source file='{}'/><target dev='vda' bus='virtio'/></disk>\n",
+      e(c.disk));
+  x += fmt::format(
+      "    <interface type='network'><mac address='{}'/><source network='{}'/>"
+      "<model type='virtio'/></interface>\n",
+      c.mac, XmlEscape(c.network));
+  x += fmt::format(
+      "    <serial type='file'><source path='{}' append='off'/><target port='0'/></serial>\n",
+      e(c.console_log));
+  for (const Share& s : c.shares) {
+    // 9p: faster than virtiofs under emulation, and no daemon beside QEMU.
+    x += fmt::format(
+        "    <filesystem type='mount' accessmode='passthrough'><source dir='{}'/>"
+        "<target dir='{}'/></filesystem>\n",
+        e(s.host), XmlEscape(s.tag));
+  }
+  x += "    <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\n"
+       "    <controller type='usb' model='none'/>\n    <memballoon model='none'/>\n"
+       "  </devices>\n";
+  x += fmt::format(
+      "  <seclabel type='static' model='dac' relabel='no'><label>+{}:+{}</label></seclabel>\n",
+      c.uid, c.gid);
+  return x + "</domain>\n";
+}
+
+std::string NetworkXml(const NetworkPlan& p, const std::string& host_name) {
+  // NAT, so pods pull images; the host reaches the machine on the bridge.
+  return fmt::format(
+      "<network>\n  <name>{0}</name>\n  <forward mode='nat'/>\n"
+      "  <ip address='{1}' netmask='255.255.255.0'>\n    <dhcp>\n"
+      "      <range start='192.168.{2}.2' end='192.168.{2}.254'/>\n"
+      "      <host mac='{3}' name='{4}' ip='{5}'/>\n    </dhcp>\n  </ip>\n</network>\n",
+      XmlEscape(p.name), p.HostIP(), p.third, p.mac, XmlEscape(host_name), p.GuestIP());
+}
+
+std::optional<int> FreeSubnet(const std::vector<std::string>& taken) {
+  for (int third = 39; third < 255; ++third) {
+    std::string prefix = fmt::format("192.168.{}.", third);
+    bool used = false;
+    for (const std::string& t : taken) used = used || t.find(prefix) != std::string::npos;
+    if (!used) return third;
+  }
+  return std::nullopt;
+}
+
+std::string MacFor(const std::string& seed) {
+  size_t h = std::hash<std::string>{}(seed);
+  return fmt::format("52:54:00:{:02x}:{:02x}:{:02x}", (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+}
+
+}  // namespace mini::drivers::kvm2

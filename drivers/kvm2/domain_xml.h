@@ -1,0 +1,64 @@
+// The libvirt XML of a mini machine and of its private network, built from plain data so it
+// can be tested without libvirt. The shape follows what docs/vm-boot.md measured under libvirt
+// 9.0: a pc machine booting the guest image's PVH vmlinux directly, the configuration through
+// fw_cfg, the serial console to a file, and one NIC on a NAT network of the profile's own.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mini::drivers::kvm2 {
+
+struct FwCfgEntry {
+  std::string name;  // under opt/mini/
+  std::filesystem::path file;
+};
+
+struct Share {
+  std::filesystem::path host;
+  std::string tag;  // what the guest mounts
+};
+
+struct DomainConfig {
+  std::string name;
+  std::string uuid;  // the defined domain's, when it is defined again; empty: a new one
+  bool kvm = false;  // else TCG: <domain type='qemu'>
+  int cpus = 2;
+  int64_t memory_mb = 2048;
+  std::filesystem::path kernel, initrd, disk, console_log;
+  std::string mac, network;
+  std::vector<FwCfgEntry> fw_cfg;
+  std::vector<Share> shares;
+  /// QEMU runs as this user, who owns the machine's files, so libvirt relabels none of them.
+  uint32_t uid = 0, gid = 0;
+};
+
+std::string KernelCommandLine();
+std::string DomainXml(const DomainConfig& config);
+
+/// A /24 of the profile's own: the host is .1, the machine always .2 (a DHCP reservation for
+/// its MAC), so its address is known before it boots and goes into the API server certificate.
+struct NetworkPlan {
+  std::string name;  // mini-<profile>
+  int third = 0;     // 192.168.<third>.0/24
+  std::string mac;
+  std::string HostIP() const { return "192.168." + std::to_string(third) + ".1"; }
+  std::string GuestIP() const { return "192.168." + std::to_string(third) + ".2"; }
+};
+
+std::string NetworkXml(const NetworkPlan& plan, const std::string& host_name);
+
+/// The first 192.168.N.0/24, N from 39 (minikube's first), that no text in `taken` mentions
+/// (libvirt networks' XML, the host's addresses); nullopt when all are taken.
+std::optional<int> FreeSubnet(const std::vector<std::string>& taken);
+
+/// A locally administered MAC in QEMU's 52:54:00 range, derived from `seed` (the profile).
+std::string MacFor(const std::string& seed);
+
+/// Escapes text for an XML attribute or element.
+std::string XmlEscape(const std::string& text);
+
+}  // namespace mini::drivers::kvm2

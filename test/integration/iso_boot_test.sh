@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The guest ISO (`mini iso`, made for VirtualBox) booted under QEMU, as a BIOS machine boots a
+# CD, to a Ready node: GRUB, the compressed kernel, the same initramfs as the direct-boot
+# drivers, the configuration over fw_cfg, certificates made here with openssl.
+#
+#   iso_boot_test.sh MINI VM_CACHE_DIR
+source "$(dirname "$0")/lib.sh"
+
+VM_CACHE=$2
+for tool in qemu-system-x86_64 grub-mkrescue xorriso openssl curl; do
+  command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/setup)"; exit 77; }
+done
+mkdir -p "$VM_CACHE" "$MINI_HOME"
+ln -s "$(realpath "$VM_CACHE")" "$MINI_HOME/cache"
+qemu=""
+trap '[ -n "$qemu" ] && kill -9 "$qemu" 2>/dev/null; cleanup' EXIT
+
+run "$MINI" iso -o "$WORK/mini.iso"
+expect_code 0 "mini iso"
+[ -s "$WORK/mini.iso" ] || { fail "no ISO written"; finish; }
+run file "$WORK/mini.iso"
+expect_contains "$OUT" "ISO 9660" "the ISO is an ISO 9660 image"
+expect_contains "$OUT" "(bootable)" "the ISO is bootable"
+
+# --- what the host gives the guest: certificates and the control plane's flags ---
+c=$WORK/cfg
+mkdir -p "$c"
+(
+  cd "$c" || exit 1
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=isoCA -keyout ca.key -out ca.crt
+  openssl req -newkey rsa:2048 -nodes -subj /CN=apiserver -keyout apiserver.key -out s.csr
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > s.ext
+  openssl x509 -req -in s.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile s.ext -out apiserver.crt
+  openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin" -keyout client.key -out c.csr
+  openssl x509 -req -in c.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -out client.crt
+) >/dev/null 2>&1 || { fail "openssl could not make the certificates"; finish; }
+printf -- '--secure-port=8443\n--node-name=isonode\n' > "$c/args"
+echo isonode > "$c/hostname"
+truncate -s 4G "$WORK/disk.raw"
+port=$(free_port)
+
+fwcfg=()
+for f in args hostname ca.crt apiserver.crt apiserver.key; do
+  fwcfg+=(-fw_cfg "name=opt/mini/$f,file=$c/$f")
+done
+t0=$(date +%s.%N)
+qemu-system-x86_64 -machine pc -accel tcg -cpu qemu64 -smp 2 -m 2048 -nodefaults -display none \
+  -no-reboot -cdrom "$WORK/mini.iso" -boot d -serial "file:$WORK/console.log" \
+  -drive "file=$WORK/disk.raw,format=raw,if=virtio" \
+  -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:8443" -device virtio-net-pci,netdev=n0 \
+  "${fwcfg[@]}" >"$WORK/qemu.log" 2>&1 &
+qemu=$!
+
+api() {  # api PATH: the API server's answer, as the cluster's admin
+  curl -s --max-time 3 --cacert "$c/ca.crt" --cert "$c/client.crt" --key "$c/client.key" \
+    "https://127.0.0.1:$port$1"
+}
+ready=""
+for _ in $(seq 300); do
+  kill -0 "$qemu" 2>/dev/null || break
+  [ "$(api /readyz)" = ok ] && { ready=1; break; }
+  sleep 0.5
+done
+[ -n "$ready" ] || { fail "the API server never answered: $(tail -5 "$WORK/console.log")"; finish; }
+echo "ISO boot to /readyz: $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
+grep -a "mini-guest" "$WORK/console.log"
+
+node=""
+for _ in $(seq 120); do
+  node=$(api /api/v1/nodes/isonode | python3 -c 'import json,sys
+try:
+  n=json.load(sys.stdin)
+  print([c["status"] for c in n["status"]["conditions"] if c["type"]=="Ready"][0])
+except Exception: print("")')
+  [ "$node" = True ] && break
+  sleep 0.5
+done
+[ "$node" = True ] || fail "the node isonode is not Ready: '$node'"
+kill "$qemu" 2>/dev/null
+finish

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The virtualbox driver's VBoxManage sequence (start, stop, start, delete), recorded by a fake
+# VBoxManage on PATH and compared with virtualbox/expected_transcript; state queries
+# (showvminfo) are left out of the comparison, and paths and ports are normalised. Also: a
+# host without VBoxManage refused with the advice to install VirtualBox.
+#
+#   virtualbox_transcript_test.sh MINI VM_CACHE_DIR
+source "$(dirname "$0")/lib.sh"
+
+VM_CACHE=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+command -v grub-mkrescue >/dev/null || { echo "skipped: grub-mkrescue is not installed"; exit 77; }
+mkdir -p "$VM_CACHE" "$MINI_HOME"
+ln -s "$(realpath "$VM_CACHE")" "$MINI_HOME/cache"
+
+run env PATH=/usr/bin:/bin "$MINI" start --driver=virtualbox -p novbox
+[ "$CODE" -ne 0 ] || fail "start without VBoxManage succeeded"
+expect_contains "$ERR" "VBoxManage was not found" "a missing VirtualBox is named"
+expect_contains "$ERR" "virtualbox.org" "a missing VirtualBox gives the advice"
+
+export FAKE_VBOX=$WORK/vbox PATH=$HERE/virtualbox:$PATH
+mkdir -p "$FAKE_VBOX"
+run "$MINI" start -p vb --driver=vbox --memory=2g --cpus=2 --disk-size=4g --wait=none
+expect_code 0 "start"
+run "$MINI" status -p vb -o json
+[ "$(json_field "$OUT" Host)" = Running ] || fail "status after start: $OUT"
+ports=$MINI_HOME/machines/vb/ports.json
+api=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["apiserver"])' "$ports")
+ssh=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ssh"])' "$ports")
+run "$MINI" stop -p vb
+expect_code 0 "stop"
+run "$MINI" status -p vb -o json
+[ "$(json_field "$OUT" Host)" = Stopped ] || fail "status after stop: $OUT"
+run "$MINI" start -p vb --wait=none
+expect_code 0 "start again"
+run "$MINI" delete -p vb
+expect_code 0 "delete"
+[ ! -e "$MINI_HOME/machines/vb" ] || fail "delete left the machine directory"
+
+grep -v '^showvminfo ' "$FAKE_VBOX/transcript" |
+  sed -e "s|$MINI_HOME|MINI_HOME|g" -e "s|,$api,,8443|,API_PORT,,8443|" -e "s|,$ssh,,22|,SSH_PORT,,22|" \
+      -e "s|--medium [^ ]*/iso/mini-[0-9a-f]*\.iso|--medium ISO|" > "$WORK/got"
+diff -u "$HERE/virtualbox/expected_transcript" "$WORK/got" || fail "the VBoxManage sequence differs"
+finish
