@@ -28,5 +28,6 @@ function(mini_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(test_${name} ${ARG_SOURCES})
   target_link_libraries(test_${name} PRIVATE mini_test_main ${ARG_DEPS})
-  doctest_discover_tests(test_${name} TEST_PREFIX "${name}/" PROPERTIES LABELS unit)
+  # A test case that hangs fails after two minutes instead of holding up the whole run.
+  doctest_discover_tests(test_${name} TEST_PREFIX "${name}/" PROPERTIES LABELS unit TIMEOUT 120)
 endfunction()

@@ -27,27 +27,33 @@ WatchStream::WatchStream(Options options)
       next_bookmark_(std::chrono::steady_clock::now() + kBookmarkInterval) {}
 
 void WatchStream::set_watch(store::WatchPtr watch) {
-  std::lock_guard lock(mutex_);
-  watch_ = std::move(watch);
-  if (done_ && watch_) watch_->Cancel();
+  std::unique_lock lock(mutex_);
+  if (done_) {
+    finished_ = std::move(watch);
+  } else {
+    watch_ = std::move(watch);
+  }
+  CancelFinished(lock);
 }
 
 void WatchStream::Start(std::shared_ptr<StreamSink> sink) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   sink_ = std::move(sink);
   for (std::string& line : pending_) {
     if (!sink_->Write(std::move(line))) {
       Finish();
-      return;
+      break;
     }
   }
   pending_.clear();
   if (done_) sink_->Close();
+  CancelFinished(lock);
 }
 
 void WatchStream::Cancel() {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   Finish();
+  CancelFinished(lock);
 }
 
 void WatchStream::Send(std::string line) {
@@ -62,12 +68,18 @@ void WatchStream::Send(std::string line) {
 void WatchStream::Finish() {
   if (done_) return;
   done_ = true;
-  if (watch_) watch_->Cancel();
+  finished_ = std::move(watch_);
   if (sink_) sink_->Close();
 }
 
+void WatchStream::CancelFinished(std::unique_lock<std::mutex>& lock) {
+  store::WatchPtr watch = std::move(finished_);
+  lock.unlock();
+  if (watch) watch->Cancel();
+}
+
 void WatchStream::OnEvent(EventType type, json::object object) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (done_) return;
   if (const json::object* metadata =
           object.if_contains("metadata") ? object["metadata"].if_object() : nullptr) {
@@ -86,10 +98,11 @@ void WatchStream::OnEvent(EventType type, json::object object) {
   }
   json::object event{{"type", TypeName(type)}, {"object", std::move(payload)}};
   Send(json::serialize(event) + "\n");
+  CancelFinished(lock);
 }
 
 void WatchStream::OnError(Status status) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   int code = status.code() == Code::kOutOfRange ? 410 : 500;
   json::object error{{"kind", "Status"},
                      {"apiVersion", "v1"},
@@ -101,13 +114,15 @@ void WatchStream::OnError(Status status) {
   json::object event{{"type", "ERROR"}, {"object", std::move(error)}};
   Send(json::serialize(event) + "\n");
   Finish();
+  CancelFinished(lock);
 }
 
 bool WatchStream::Tick(std::chrono::steady_clock::time_point now) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (done_) return false;
   if (now >= options_.deadline) {
     Finish();
+    CancelFinished(lock);
     return false;
   }
   if (options_.bookmarks && now >= next_bookmark_ && !last_version_.empty()) {
@@ -117,7 +132,9 @@ bool WatchStream::Tick(std::chrono::steady_clock::time_point now) {
                         {"metadata", json::object{{"resourceVersion", last_version_}}}};
     Send(json::serialize(json::object{{"type", "BOOKMARK"}, {"object", std::move(object)}}) + "\n");
   }
-  return !done_;
+  const bool live = !done_;
+  CancelFinished(lock);
+  return live;
 }
 
 WatchTicker::WatchTicker() : thread_([this] { Run(); }) {}

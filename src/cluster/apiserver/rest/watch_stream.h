@@ -48,12 +48,17 @@ class WatchStream : public BodyStream,
  private:
   void Send(std::string line);  // mutex_ held
   void Finish();                // mutex_ held
+  /// Releases `lock` (on mutex_), then cancels the store watch Finish gave up. Never under
+  /// mutex_: the store's cancel waits for a delivery in progress, and delivering (OnEvent)
+  /// needs mutex_.
+  void CancelFinished(std::unique_lock<std::mutex>& lock);
 
   Options options_;
   std::mutex mutex_;
   std::shared_ptr<StreamSink> sink_;
   std::vector<std::string> pending_;  // events before Start
   store::WatchPtr watch_;
+  store::WatchPtr finished_;  // given up by Finish, cancelled by CancelFinished
   std::string last_version_;
   std::chrono::steady_clock::time_point next_bookmark_;
   bool done_ = false;
