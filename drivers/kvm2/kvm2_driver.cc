@@ -179,16 +179,7 @@ class Kvm2Driver : public vm::Driver {
   Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
                                                 const std::vector<std::string>& command) override {
     MINI_ASSIGN_OR_RETURN(NetworkPlan plan, ReadPlan(spec));
-    std::vector<std::string> argv = {"env", "HOME=" + spec.machine_dir.string(), "dbclient",
-                                     "-i", qemu::SshKey(spec).string()};
-    if (!::isatty(STDIN_FILENO)) argv.push_back("-T");  // no terminal to put in raw mode
-    argv.push_back("root@" + plan.GuestIP());
-    if (!command.empty()) {
-      std::string line;
-      for (const std::string& word : command) line += (line.empty() ? "" : " ") + word;
-      argv.push_back(line);
-    }
-    return argv;
+    return qemu::SshCommand(spec, plan.GuestIP(), 22, command);
   }
 
  private:

@@ -145,4 +145,18 @@ Status CreateDisk(const MachineSpec& spec) {
   return rc == 0 ? Status::Ok() : ErrnoError(Code::kResourceExhausted, err, "sizing the data disk");
 }
 
+std::vector<std::string> SshCommand(const vm::MachineSpec& spec, const std::string& host,
+                                    uint16_t port, const std::vector<std::string>& command) {
+  std::vector<std::string> argv = {"env", "HOME=" + spec.machine_dir.string(), "dbclient",
+                                   "-i", SshKey(spec).string(), "-p", std::to_string(port)};
+  if (!::isatty(STDIN_FILENO)) argv.push_back("-T");
+  argv.push_back("root@" + host);
+  if (!command.empty()) {
+    std::string line;
+    for (const std::string& word : command) line += (line.empty() ? "" : " ") + word;
+    argv.push_back(line);
+  }
+  return argv;
+}
+
 }  // namespace mini::drivers::qemu

@@ -37,6 +37,11 @@ Result<Ports> ChoosePorts(const vm::MachineSpec& spec);
 /// the first connection), with the known_hosts file dbclient reads.
 Status EnsureSshKeys(const vm::MachineSpec& spec);
 
+/// Runs `command` (a shell when empty) as root in the machine at host:port, over ssh with the
+/// profile's key (dropbear's client; -T when stdin is no terminal to put in raw mode).
+std::vector<std::string> SshCommand(const vm::MachineSpec& spec, const std::string& host,
+                                    uint16_t port, const std::vector<std::string>& command);
+
 /// The sparse data disk of spec.disk_size_mb, unless it exists.
 Status CreateDisk(const vm::MachineSpec& spec);
 

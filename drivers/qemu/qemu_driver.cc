@@ -141,16 +141,7 @@ class QemuDriver : public vm::Driver {
   Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
                                                 const std::vector<std::string>& command) override {
     MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
-    std::vector<std::string> argv = {"env", "HOME=" + spec.machine_dir.string(), "dbclient",
-                                     "-i", SshKey(spec).string(), "-p", std::to_string(ports.ssh)};
-    if (!::isatty(STDIN_FILENO)) argv.push_back("-T");  // no terminal to put in raw mode
-    argv.push_back("root@127.0.0.1");
-    if (!command.empty()) {
-      std::string line;
-      for (const std::string& word : command) line += (line.empty() ? "" : " ") + word;
-      argv.push_back(line);
-    }
-    return argv;
+    return SshCommand(spec, "127.0.0.1", ports.ssh, command);
   }
 
  private:

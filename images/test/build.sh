@@ -17,6 +17,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: images/test/build.sh OUT_DIR}
 mkdir -p "$out/debs"
 out=$(cd "$out" && pwd)
+# Tests build the images on first use, several at once: one build at a time, and the others
+# then find it done.
+exec 9>"$out/.lock"
+flock 9
 arch=$(dpkg --print-architecture)
 epoch=1704067200 # 2024-01-01T00:00:00Z
 created=2024-01-01T00:00:00Z
@@ -148,7 +152,8 @@ else
   echo "build.sh: no skopeo (scripts/setup installs it): skipping busybox.docker.tar" >&2
 fi
 
-rm -f "$out/.stamp" "$out"/*.tar
-mv "$work"/*.tar "$out/"
+# Each archive is replaced by a rename, so a reader never finds it missing or half written.
+rm -f "$out/.stamp"
+mv -f "$work"/*.tar "$out/"
 echo "$stamp" >"$out/.stamp"
 echo "test images built in $out: $(cd "$out" && echo *.tar)"
