@@ -3,16 +3,22 @@
 
 namespace mini::vm {
 
+namespace {
+// Commands that reach into the machine need it running.
+Status RequireRunning(const std::string& profile, MachineState state) {
+  if (state == MachineState::kRunning) return Status::Ok();
+  return Error(Code::kFailedPrecondition, "the \"{}\" machine is {}", profile, StateName(state))
+      .WithAdvice("run \"mini start -p " + profile + "\" first")
+      .WithReason("GUEST_NOT_RUNNING");
+}
+}  // namespace
+
 Result<std::vector<std::string>> ShellCommand(const Context& ctx, const std::string& profile,
                                               const std::vector<std::string>& command) {
   MINI_ASSIGN_OR_RETURN(ClusterConfig config, LoadProfile(ctx.home, profile));
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/false));
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
-  if (state != MachineState::kRunning) {
-    return Error(Code::kFailedPrecondition, "the \"{}\" machine is {}", profile, StateName(state))
-        .WithAdvice("run \"mini start -p " + profile + "\" first")
-        .WithReason("GUEST_NOT_RUNNING");
-  }
+  MINI_RETURN_IF_ERROR(RequireRunning(profile, state));
   return machine.driver->ShellCommand(machine.spec, command);
 }
 
@@ -21,11 +27,7 @@ Status PauseCluster(const Context& ctx, const std::string& profile, bool paused)
   MINI_ASSIGN_OR_RETURN(FileLock lock, LockProfile(ctx, profile));
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/false));
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
-  if (state != MachineState::kRunning) {
-    return Error(Code::kFailedPrecondition, "the \"{}\" machine is {}", profile, StateName(state))
-        .WithAdvice("run \"mini start -p " + profile + "\" first")
-        .WithReason("GUEST_NOT_RUNNING");
-  }
+  MINI_RETURN_IF_ERROR(RequireRunning(profile, state));
   ctx.say(fmt::format("{} \"{}\" ...", paused ? "Pausing" : "Unpausing", profile));
   MINI_RETURN_IF_ERROR(machine.driver->Pause(machine.spec, paused).WithReason(
       paused ? "GUEST_PAUSE" : "GUEST_UNPAUSE"));
