@@ -61,7 +61,16 @@ teardown() {
   cleanup
 }
 trap teardown EXIT
-virsh dominfo "$P" >/dev/null 2>&1 && { echo "FAIL: a domain $P exists already" >&2; exit 1; }
+# The name belongs to this test: a domain or network under it is what an interrupted run left
+# behind (a running TCG guest would also steal the CPU this run needs), so it goes first.
+if virsh dominfo "$P" >/dev/null 2>&1 || virsh net-info "mini-$P" >/dev/null 2>&1; then
+  echo "removing the domain and network an interrupted run left behind"
+  virsh destroy "$P" >/dev/null 2>&1
+  virsh undefine "$P" >/dev/null 2>&1
+  virsh net-destroy "mini-$P" >/dev/null 2>&1
+  virsh net-undefine "mini-$P" >/dev/null 2>&1
+  ! virsh dominfo "$P" >/dev/null 2>&1 || { echo "FAIL: cannot remove the domain $P" >&2; exit 1; }
+fi
 
 run bash "$REPO/images/test/build.sh" "$IMAGES"
 expect_code 0 "building the test images"
