@@ -10,10 +10,15 @@ namespace mini::store::sqlite {
 
 namespace {
 
-// WAL frames (4 KiB pages) that make a checkpoint due: about 12 MiB, three times SQLite's own
-// default, because each one ends with a short stop of the appends (below), and kept under the
-// connection's journal_size_limit so the restarted WAL is reused rather than truncated.
+// WAL frames (4 KiB pages) appended between two passive checkpoints: about 12 MiB, three times
+// SQLite's own default.
 constexpr int kCheckpointFrames = 3000;
+// Restarting the WAL stops the appends for a few milliseconds (it copies the last frames and
+// syncs the database file under the gate), so it waits until they pause this long...
+constexpr std::chrono::milliseconds kQuietPeriod{20};
+// ...unless the WAL has grown to this (48 MiB): then a write load that never pauses pays one
+// stop per 48 MiB written.
+constexpr int kMaxWalFrames = 12288;
 // Passive checkpoint rounds before the one under the gate, and the tail of frames not yet
 // copied that is short enough to stop early.
 constexpr int kPassiveRounds = 4;
@@ -66,7 +71,8 @@ Compactor::Compactor(Db db, WriteGate& gate, int batch_rows, CompactionProgress 
     : db_(std::move(db)),
       gate_(gate),
       batch_rows_(batch_rows > 0 ? batch_rows : 1),
-      progress_(progress) {}
+      progress_(progress),
+      next_checkpoint_frames_(kCheckpointFrames) {}
 
 Compactor::~Compactor() {
   {
@@ -92,11 +98,24 @@ void Compactor::WatchWal(const Db& db) {
   sqlite3_wal_hook(db.get(), &Compactor::OnWalCommit, this);
 }
 
+// Runs inside each commit, which the gate serializes.
 int Compactor::OnWalCommit(void* self, sqlite3* /*db*/, const char* /*name*/, int frames) {
-  if (frames >= kCheckpointFrames) {
-    static_cast<Compactor*>(self)->RequestCheckpoint();
+  auto* compactor = static_cast<Compactor*>(self);
+  compactor->last_commit_ns_.store(std::chrono::steady_clock::now().time_since_epoch().count());
+  if (compactor->wal_frames_.exchange(frames) > frames) {
+    compactor->next_checkpoint_frames_ = kCheckpointFrames;  // the WAL was restarted
+  }
+  if (frames >= compactor->next_checkpoint_frames_) {
+    compactor->next_checkpoint_frames_ = frames + kCheckpointFrames;
+    compactor->RequestCheckpoint();
   }
   return SQLITE_OK;
+}
+
+bool Compactor::Quiet() const {
+  auto last = std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(last_commit_ns_.load()));
+  return std::chrono::steady_clock::now() - last >= kQuietPeriod;
 }
 
 void Compactor::RequestCheckpoint() {
@@ -109,13 +128,14 @@ void Compactor::RequestCheckpoint() {
 
 bool Compactor::WaitForIdle(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
-  return idle_.wait_for(lock, timeout,
-                        [&] { return stop_ || (!busy_ && NextWork() == Work::kNone); });
+  return idle_.wait_for(lock, timeout, [&] {
+    return stop_ || (!busy_ && !restart_pending_ && NextWork() == Work::kNone);
+  });
 }
 
 Compactor::Work Compactor::NextWork() const {
   // The WAL first, so that it stays short; vacuum last, once compaction has freed the pages.
-  if (checkpoint_pending_) {
+  if (checkpoint_pending_ || (restart_pending_ && Quiet())) {
     return Work::kCheckpoint;
   }
   if (progress_.cursor < progress_.target) {
@@ -130,7 +150,11 @@ void Compactor::Run() {
     Work work = NextWork();
     if (work == Work::kNone) {
       idle_.notify_all();
-      wake_.wait(lock);
+      if (restart_pending_) {
+        wake_.wait_for(lock, kQuietPeriod);  // to look again whether the appends paused
+      } else {
+        wake_.wait(lock);
+      }
       continue;
     }
     busy_ = true;
@@ -251,21 +275,24 @@ Status Compactor::VacuumStep() {
 // A passive checkpoint copies the WAL into the database while appends continue; it cannot
 // reset the WAL while they do, so a short RESTART checkpoint under the gate finishes the tail
 // and makes the next append start over at the beginning of the WAL. Without that a busy
-// store's WAL would only ever grow. The WAL is truncated only after a vacuum, when giving the
-// space back is the point: rewriting a WAL that keeps its size is cheaper (fdatasync need not
-// commit a new file size each time).
+// store's WAL would only ever grow. The restart waits for a pause in the appends (or a WAL at
+// its longest), so a burst of writes is not stopped every few megabytes. The WAL is truncated
+// only after a vacuum, when giving the space back is the point: rewriting a WAL that keeps its
+// size is cheaper (fdatasync need not commit a new file size each time).
 Status Compactor::Checkpoint() {
   bool truncate = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     checkpoint_pending_ = false;
-    truncate = std::exchange(truncate_wal_, false);
+    restart_pending_ = false;
+    truncate = truncate_wal_;
   }
   Status status = CheckpointOnce(truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_RESTART);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!status.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
     checkpoint_pending_ = true;  // retried after the delay
-    truncate_wal_ = truncate_wal_ || truncate;
+  } else if (!restart_pending_) {
+    truncate_wal_ = truncate_wal_ && !truncate;
   }
   return status;
 }
@@ -290,6 +317,11 @@ Status Compactor::CheckpointOnce(int mode) {
     if (round > 0 && copied - before <= kShortTailFrames) {
       break;
     }
+  }
+  if (!Quiet() && wal_frames_.load() < kMaxWalFrames) {
+    std::lock_guard<std::mutex> lock(mu_);
+    restart_pending_ = true;  // the passive rounds keep the database current meanwhile
+    return Status::Ok();
   }
   auto gate = gate_.ForBackground();
   int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, mode, nullptr, nullptr);

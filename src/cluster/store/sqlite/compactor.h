@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,7 @@ class Compactor {
 
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
   void RequestCheckpoint();
+  bool Quiet() const;     // no commit for kQuietPeriod
   Work NextWork() const;  // requires mu_
   void Run();
   Status Do(Work work);
@@ -73,6 +75,11 @@ class Compactor {
   bool vacuum_pending_ = true;      // guarded by mu_; free pages may be left from the last run
   bool checkpoint_pending_ = true;  // guarded by mu_; so may a long WAL
   bool truncate_wal_ = true;        // guarded by mu_; the next checkpoint gives the WAL back
+  bool restart_pending_ = false;    // guarded by mu_; copied, restart when the appends pause
+  // Kept by OnWalCommit, which the gate serializes.
+  std::atomic<int64_t> last_commit_ns_{0};  // steady clock
+  std::atomic<int> wal_frames_{0};
+  int next_checkpoint_frames_;  // set by the constructor
   bool busy_ = false;               // guarded by mu_: a step is running
   bool stop_ = false;               // guarded by mu_
   std::thread thread_;              // last: started once everything above is ready
