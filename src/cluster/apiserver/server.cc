@@ -21,6 +21,7 @@
 
 #include "cluster/apiserver/connection.h"
 #include "cluster/apiserver/connection_tracker.h"
+#include "common/thread.h"
 #include "net/host.h"
 
 namespace mini::cluster::apiserver {
@@ -222,7 +223,10 @@ uint16_t Server::port() const { return impl_->port; }
 void Server::Start() {
   asio::dispatch(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->Accept(); });
   for (auto& loop : impl_->loops) {
-    loop->thread = std::thread([ioc = &loop->ioc] { RunLoop(*ioc); });
+    loop->thread = std::thread([ioc = &loop->ioc] {
+      NameThisThread("mini-apiserver");
+      RunLoop(*ioc);
+    });
   }
   impl_->started = true;
   spdlog::info("apiserver: serving on {}", HostPort(impl_->options.bind_address, impl_->port));

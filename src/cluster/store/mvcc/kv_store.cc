@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "cluster/store/mvcc/kv_store_impl.h"
+#include "common/thread.h"
 
 namespace mini::store::mvcc {
 namespace {
@@ -36,7 +37,10 @@ KvStore::KvStore(LogPtr log, KvStoreOptions options, LoadedState state)
   for (const auto& [lease, key] : state.attachments) {
     lessor_.Attach(lease, key);
   }
-  committer_ = std::thread([this] { CommitLoop(); });
+  committer_ = std::thread([this] {
+    NameThisThread("mini-committer");
+    CommitLoop();
+  });
   lessor_.StartTimer(options_.lease_check_interval,
                      [this](std::vector<LeaseId> leases) { ExpireLeases(std::move(leases)); });
 }

@@ -1,5 +1,7 @@
 #include "cluster/store/sqlite/compactor.h"
 
+#include "common/thread.h"
+
 #include <spdlog/spdlog.h>
 
 #include <string>
@@ -63,7 +65,10 @@ Result<std::unique_ptr<Compactor>> Compactor::Start(Db db, WriteGate& gate, int 
   sqlite3_busy_timeout(compactor->db_.get(), kBusyTimeoutMs);
   compactor->WatchWal(compactor->db_);
   Compactor* self = compactor.get();
-  compactor->thread_ = std::thread([self] { self->Run(); });
+  compactor->thread_ = std::thread([self] {
+    NameThisThread("mini-compactor");
+    self->Run();
+  });
   return compactor;
 }
 
