@@ -4,7 +4,8 @@
 //
 // The known failure of kine (k3s's SQLite shim) is cleanup that holds writers up and a file
 // that never shrinks. Here every step is bounded (a batch of rows or 5 ms, a slice of 256
-// pages, a checkpoint of the WAL's tail) and a waiting append goes before the next step.
+// pages, a checkpoint of the WAL's tail) and a waiting append goes before the next step; the
+// one step that must stop appends to restart the WAL waits for them to pause.
 #pragma once
 
 #include <chrono>
