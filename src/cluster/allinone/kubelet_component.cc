@@ -40,7 +40,7 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   }
   containers_ = std::make_unique<runtime::containers::ContainerManager>(
       std::move(runtime_options), *images_, runtime::image::NewSystemMounter());
-  containers_->RemoveOrphanLayers();
+  containers_->RemoveOrphans();
   kubelet::network::BridgeOptions bridge;
   MINI_ASSIGN_OR_RETURN(bridge.cidr, kubelet::network::Cidr::Parse("10.244.0.0/24"));
   bridge.state_dir = run / "network";

@@ -222,15 +222,23 @@ Status ContainerManager::Remove(const std::string& id) {
   return Status::Ok();
 }
 
-void ContainerManager::RemoveOrphanLayers() {
-  if (options_.layers_root.empty()) return;
+void ContainerManager::RemoveOrphans() {
   std::error_code error;
-  for (const auto& entry : fs::directory_iterator(options_.layers_root, error)) {
-    const std::string id = entry.path().filename().string();
-    if (fs::exists(Dir(id), error)) continue;
-    // The image lease of a container that never got removed goes with its layer.
-    (void)images_.Release(id);
-    fs::remove_all(entry.path(), error);
+  if (!options_.layers_root.empty()) {
+    for (const auto& entry : fs::directory_iterator(options_.layers_root, error)) {
+      const std::string id = entry.path().filename().string();
+      if (fs::exists(Dir(id), error)) continue;
+      // The image lease of a container that never got removed goes with its layer.
+      (void)images_.Release(id);
+      fs::remove_all(entry.path(), error);
+    }
+  }
+  auto records = images_.List();
+  if (!records.ok()) return;
+  for (const auto& record : *records) {
+    for (const std::string& user : record.users) {
+      if (!fs::exists(Dir(user), error)) (void)images_.Release(user);
+    }
   }
 }
 

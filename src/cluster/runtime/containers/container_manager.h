@@ -89,8 +89,10 @@ class ContainerManager {
   Status Stop(const std::string& id, std::chrono::milliseconds grace);
   /// Stops it if needed, then deletes the crun container, the root and the directory.
   Status Remove(const std::string& id);
-  /// Deletes the writable layers of containers whose state is gone (a reboot emptied it).
-  void RemoveOrphanLayers();
+  /// Deletes the writable layers of containers whose state is gone (a reboot emptied it) and
+  /// releases their images, and those of any other user of an image that is not a container
+  /// here (its release did not reach the disk before the machine went down).
+  void RemoveOrphans();
   /// Runs a command in the running container. kFailedPrecondition when it does not run,
   /// kDeadlineExceeded after the timeout (the runtime's exec is killed; a process it started
   /// that outlives it stays in the container until the container ends). A command that cannot

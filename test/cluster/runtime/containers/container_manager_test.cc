@@ -31,6 +31,24 @@ TEST_SUITE("runtime/containers") {
           std::vector<std::string>{"/bin/sh", "-c", "true"});
   }
 
+  TEST_CASE("at start the node releases image users that are no container of its own") {
+    mini::testing::TempDir dir;
+    image::testing::TarBuilder layer;
+    layer.File("file", "content", 0644);
+    image::testing::WriteOciArchive(dir / "i.tar", {{{"mini-test/users:1"}, {layer.Build()}, {}}});
+    auto store = image::OpenImageStore(dir / "images").value();
+    REQUIRE(store->Load(dir / "i.tar").ok());
+    ContainerManager manager({dir / "containers", dir / "crun", {MINI_SHIM_BINARY}, 20s}, *store,
+                             image::NewSystemMounter());
+    // "kept" has its state directory, as a container that survived an agent restart; "gone"
+    // is a user whose release was lost with the machine.
+    fs::create_directories(dir / "containers" / "kept");
+    REQUIRE(store->Acquire("mini-test/users:1", "kept").ok());
+    REQUIRE(store->Acquire("mini-test/users:1", "gone").ok());
+    manager.RemoveOrphans();
+    CHECK(store->Get("mini-test/users:1")->users == std::vector<std::string>{"kept"});
+  }
+
   // Real containers from a stored image: needs root, crun and a static busybox.
   TEST_CASE("containers start from a stored image, report state, stop, and are found again") {
     REQUIRE_MESSAGE(::getuid() == 0, "running containers needs root");
