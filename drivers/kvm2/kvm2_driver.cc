@@ -1,5 +1,6 @@
 #include "drivers/kvm2/kvm2_driver.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -32,6 +33,17 @@ int DomainState(const LibvirtApi& api, virDomainPtr d) {
   return state;
 }
 
+// libvirt runs QEMU as an unprivileged user of group kvm (libvirt-qemu on Debian). When only
+// root may open /dev/kvm (a host without udev), libvirt finds KVM gone after every probe that
+// found it, throws its capabilities cache away and probes QEMU again at each domain definition.
+bool KvmDeviceRootOnly() {
+  struct stat st {};
+  if (::stat("/dev/kvm", &st) != 0) return false;
+  constexpr mode_t kGroupRw = S_IRGRP | S_IWGRP, kOtherRw = S_IROTH | S_IWOTH;
+  bool group_ok = st.st_gid != 0 && (st.st_mode & kGroupRw) == kGroupRw;
+  return !group_ok && (st.st_mode & kOtherRw) != kOtherRw;
+}
+
 bool Active(int state) {
   return state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_CRASHED && state >= 0;
 }
@@ -60,6 +72,10 @@ class Kvm2Driver : public vm::Driver {
     if (!facts.kvm.usable) {
       spec.say("! KVM is not usable here (" + facts.kvm.reason +
                "): the VM runs under software emulation and starts more slowly");
+    }
+    if (KvmDeviceRootOnly()) {
+      spec.say("! only root may open /dev/kvm, so libvirt probes QEMU again (~30 s) each time a "
+               "machine is defined: `chgrp kvm /dev/kvm && chmod 660 /dev/kvm`, as udev does");
     }
     MINI_ASSIGN_OR_RETURN(NetworkPlan plan, EnsurePlan(*virt, spec));
     MINI_RETURN_IF_ERROR(EnsureNetwork(*virt, plan, spec.name));
