@@ -1,12 +1,12 @@
 #include "cluster/store/sqlite/compactor.h"
 
-#include "common/thread.h"
-
 #include <spdlog/spdlog.h>
 
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/thread.h"
 
 namespace mini::store::sqlite {
 
@@ -296,8 +296,8 @@ Status Compactor::Checkpoint() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!status.ok()) {
     checkpoint_pending_ = true;  // retried after the delay
-  } else if (!restart_pending_) {
-    truncate_wal_ = truncate_wal_ && !truncate;
+  } else if (truncate && !restart_pending_) {
+    truncate_wal_ = false;  // done
   }
   return status;
 }
