@@ -33,7 +33,10 @@ void Register(vm::DriverRegistry& registry) {
   Status s = registry.Register({"kvm2",
                                 {"kvm", "libvirt"},
                                 kPriorityWithKvm,
-                                [] { return CheckHost(); },
+                                [](const vm::HostContext& host) {
+                                  return CheckHost(host.kvm_qemu_uri.empty() ? kDefaultUri
+                                                                             : host.kvm_qemu_uri);
+                                },
                                 [] { return NewKvm2Driver(); },
                                 kMinMemoryMb,
                                 kMinDiskMb});

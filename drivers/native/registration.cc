@@ -18,7 +18,7 @@ void Register(vm::DriverRegistry& registry) {
   Status s = registry.Register({"native",
                                 {"none"},
                                 10,
-                                [] { return CheckHost(::geteuid()); },
+                                [](const vm::HostContext&) { return CheckHost(::geteuid()); },
                                 [] { return NewNativeDriver(NewSystemProcesses()); }});
   (void)s;  // the only registration of this name
 }

@@ -24,7 +24,7 @@ void Register(vm::DriverRegistry& registry) {
   Status s = registry.Register({"qemu",
                                 {"qemu2"},
                                 50,
-                                [] { return CheckHost(); },
+                                [](const vm::HostContext&) { return CheckHost(); },
                                 [] { return NewQemuDriver(NewSystemProcesses()); },
                                 kMinMemoryMb,
                                 kMinDiskMb});

@@ -23,7 +23,7 @@ void Register(vm::DriverRegistry& registry) {
   Status s = registry.Register({"virtualbox",
                                 {"vbox"},
                                 30,
-                                [] { return CheckHost(); },
+                                [](const vm::HostContext&) { return CheckHost(); },
                                 [] { return NewVirtualBoxDriver(); },
                                 kMinMemoryMb,
                                 kMinDiskMb});

@@ -53,7 +53,8 @@ std::vector<const DriverDef*> DriverRegistry::All() const {
   return all;
 }
 
-Result<const DriverDef*> DriverRegistry::Choose(const std::string& requested) const {
+Result<const DriverDef*> DriverRegistry::Choose(const std::string& requested,
+                                                const HostContext& host) const {
   if (!requested.empty()) {
     const DriverDef* def = Find(requested);
     if (def == nullptr) {
@@ -65,7 +66,7 @@ Result<const DriverDef*> DriverRegistry::Choose(const std::string& requested) co
           .WithAdvice("choose one of: " + known)
           .WithReason("DRV_UNSUPPORTED");
     }
-    HostCheck check = def->check_host();
+    HostCheck check = def->check_host(host);
     if (!check.healthy) {
       return Error(Code::kFailedPrecondition, "the {} driver cannot run here: {}", def->name,
                    check.reason)
@@ -81,7 +82,7 @@ Result<const DriverDef*> DriverRegistry::Choose(const std::string& requested) co
     if (best != nullptr && def->priority <= best_priority) {
       break;  // no driver after this one can rank higher: checks only ever lower a priority
     }
-    HostCheck check = def->check_host();
+    HostCheck check = def->check_host(host);
     int priority = check.priority >= 0 ? check.priority : def->priority;
     if (check.healthy && (best == nullptr || priority > best_priority)) {
       best = def;

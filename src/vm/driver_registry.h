@@ -22,11 +22,16 @@ struct HostCheck {
   int priority = -1;
 };
 
+/// What a host check may depend on besides the host: the settings a user gave for the driver.
+struct HostContext {
+  std::string kvm_qemu_uri;  // kvm2's libvirt daemon; empty: the default
+};
+
 struct DriverDef {
   std::string name;
   std::vector<std::string> aliases;
   int priority = 0;  // higher is preferred when no driver is asked for
-  std::function<HostCheck()> check_host;
+  std::function<HostCheck(const HostContext&)> check_host;
   std::function<DriverPtr()> create;
   /// The smallest machine this driver can run the control plane in; 0: no limit.
   int64_t min_memory_mb = 0;
@@ -45,7 +50,8 @@ class DriverRegistry {
   /// The driver to use: `requested` if given (kNotFound listing the known drivers when unknown,
   /// kFailedPrecondition with the host check's reason and fix when unhealthy here), otherwise
   /// the healthy driver of highest priority. Each rejected driver's reason goes to the log.
-  Result<const DriverDef*> Choose(const std::string& requested) const;
+  Result<const DriverDef*> Choose(const std::string& requested,
+                                  const HostContext& host = {}) const;
 
  private:
   std::vector<DriverDef> defs_;

@@ -32,7 +32,7 @@ class FakeDriver : public vm::Driver {
     return {"fake",
             {"pretend"},
             1,
-            [] {
+            [](const vm::HostContext&) {
               return vm::HostCheck{true, "", ""};
             },
             [world] { return std::make_unique<FakeDriver>(world); }};

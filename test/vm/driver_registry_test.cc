@@ -6,7 +6,7 @@ namespace mini::vm {
 namespace {
 DriverDef Def(std::string name, std::vector<std::string> aliases, int priority, bool healthy) {
   return {std::move(name), std::move(aliases), priority,
-          [healthy] {
+          [healthy](const HostContext&) {
             return HostCheck{healthy, "no hypervisor", "install one"};
           },
           [] { return DriverPtr(); }};
@@ -35,7 +35,7 @@ TEST_SUITE("vm/driver_registry") {
   TEST_CASE("a host check can lower a driver's priority on this host, not its use on request") {
     DriverRegistry r;
     DriverDef kvm2 = Def("kvm2", {"kvm"}, 80, true);
-    kvm2.check_host = [] {
+    kvm2.check_host = [](const HostContext&) {
       HostCheck c{true, "", ""};
       c.priority = 40;  // KVM does not work here: emulation through libvirt is slower
       return c;
@@ -45,6 +45,17 @@ TEST_SUITE("vm/driver_registry") {
     REQUIRE(r.Register(Def("virtualbox", {}, 30, true)).ok());
     CHECK(r.Choose("").value()->name == "qemu");
     CHECK(r.Choose("kvm").value()->name == "kvm2");
+  }
+
+  TEST_CASE("the host check sees the settings the user gave the driver") {
+    DriverRegistry r;
+    DriverDef kvm2 = Def("kvm2", {}, 80, true);
+    kvm2.check_host = [](const HostContext& host) {
+      return HostCheck{host.kvm_qemu_uri == "qemu+ssh://lab/system", "cannot connect", "start it"};
+    };
+    REQUIRE(r.Register(kvm2).ok());
+    CHECK_FALSE(r.Choose("kvm2").ok());
+    CHECK(r.Choose("kvm2", {.kvm_qemu_uri = "qemu+ssh://lab/system"}).ok());
   }
 
   TEST_CASE("an unknown driver lists the known ones, an unhealthy one gives reason and fix") {

@@ -31,7 +31,8 @@ Result<FileLock> LockProfile(const Context& ctx, const std::string& profile) {
 Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, bool check_host) {
   Machine m;
   if (check_host) {
-    MINI_ASSIGN_OR_RETURN(m.def, ctx.drivers->Choose(config.driver));
+    MINI_ASSIGN_OR_RETURN(
+        m.def, ctx.drivers->Choose(config.driver, {.kvm_qemu_uri = config.kvm_qemu_uri}));
   } else {
     m.def = ctx.drivers->Find(config.driver);
     if (m.def == nullptr) {

@@ -76,7 +76,7 @@ TEST_SUITE("vm/lifecycle") {
                 .Register({"other",
                            {},
                            0,
-                           [] {
+                           [](const HostContext&) {
                              return HostCheck{true, "", ""};
                            },
                            [] { return DriverPtr(); }})
@@ -102,7 +102,7 @@ TEST_SUITE("vm/lifecycle") {
                 .Register({"small",
                            {},
                            0,
-                           [] {
+                           [](const HostContext&) {
                              return HostCheck{true, "", ""};
                            },
                            [] { return DriverPtr(); },
