@@ -24,6 +24,14 @@ expect_code 14 "--registry-mirror without a scheme"
 expect_contains "$ERR" 'invalid --registry-mirror "mirror.example"' "--registry-mirror"
 [ ! -e "$MINI_HOME/profiles" ] || fail "a rejected start left a profile behind"
 
+# Automatic choice: at -v every driver passed over is named with its reason, here kvm2 sent
+# to a libvirt daemon that does not exist (--kvm-qemu-uri reaches its host check); a machine
+# too small for the chosen driver then stops the start before anything is made.
+run "$MINI" start -v -p small --memory=100mb --kvm-qemu-uri='qemu+unix:///system?socket=/nonexistent/sock'
+[ "$CODE" -ne 0 ] || fail "a 100 MB machine started"
+expect_contains "$ERR" "not using the kvm2 driver" "-v names a driver passed over"
+[ ! -e "$MINI_HOME/profiles/small" ] || fail "a refused start left a profile behind"
+
 run "$MINI" status -p nope
 expect_code 85 "status of a missing profile"
 expect_contains "$ERR" 'profile "nope" not found' "status of a missing profile"
