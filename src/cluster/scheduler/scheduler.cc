@@ -82,21 +82,28 @@ void Scheduler::ScheduleOne(const std::string& key) {
     queue_.Unschedulable(key);
     return;
   }
-  if (!Bind(*pod, decision.node)) {
-    queue_.Retry(key);
-    return;
-  }
-  queue_.Done(key);
+  Assume(*pod, decision.node);
+  // The binding waits for the API server and the datastore; the next pod is decided meanwhile
+  // (the assumption makes it count this one), as kube-scheduler binds apart from deciding.
+  // The pod stays in flight in the queue until its binding ends.
+  binder_.Submit([this, key, pod = std::move(*pod), node = std::move(decision.node)] {
+    if (Bind(pod, node)) {
+      queue_.Done(key);
+    } else {
+      queue_.Retry(key);
+    }
+  });
+}
+
+void Scheduler::Assume(const json::object& pod, const std::string& node) {
+  json::object assumed = pod;
+  assumed["spec"].as_object()["nodeName"] = node;
+  std::lock_guard lock(assumed_mutex_);
+  assumed_[PodKey(pod)] = std::move(assumed);
 }
 
 bool Scheduler::Bind(const json::object& pod, const std::string& node) {
   std::string key = PodKey(pod);
-  json::object assumed = pod;
-  assumed["spec"].as_object()["nodeName"] = node;
-  {
-    std::lock_guard lock(assumed_mutex_);
-    assumed_[key] = std::move(assumed);
-  }
   auto bound = client_.Post(client::resources::kPods, StringAt(pod, "metadata.namespace"),
                             StringAt(pod, "metadata.name"), "binding", MakeBinding(pod, node));
   if (!bound.ok()) {

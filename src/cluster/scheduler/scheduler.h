@@ -18,8 +18,12 @@
 #include "cluster/scheduler/framework.h"
 #include "cluster/scheduler/queue.h"
 #include "common/status.h"
+#include "common/thread_pool.h"
 
 namespace mini::cluster::scheduler {
+
+// Bindings in flight at once: each mostly waits for its commit.
+inline constexpr int kBinders = 4;
 
 struct SchedulerOptions {
   /// reportingInstance of the events, "default-scheduler-<hostname>".
@@ -44,6 +48,10 @@ class Scheduler {
  private:
   void Run();
   void ScheduleOne(const std::string& key);
+  /// Counts `pod` on `node` in the next decisions, until the informer shows it bound.
+  void Assume(const boost::json::object& pod, const std::string& node);
+  /// On a binder thread: the Binding and the Scheduled event; false (the assumption
+  /// forgotten) when the API refused it.
   bool Bind(const boost::json::object& pod, const std::string& node);
   void ReportUnschedulable(const boost::json::object& pod, const std::string& message);
   std::vector<NodeInfo> Snapshot() const;
@@ -70,6 +78,9 @@ class Scheduler {
 
   std::thread thread_;
   bool started_ = false;
+  // Destroyed first: its threads finish the bindings in progress while everything above,
+  // which they use, still exists.
+  ThreadPool binder_{kBinders, "mini-binder"};
 };
 
 }  // namespace mini::cluster::scheduler
