@@ -75,6 +75,11 @@ std::vector<json::object> Informer::Objects() const {
   return out;
 }
 
+void Informer::ForEach(const std::function<void(const json::object&)>& visit) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [key, object] : objects_) visit(object);
+}
+
 void Informer::Run() {
   bool need_list = true;
   for (;;) {

@@ -50,6 +50,9 @@ class Informer {
   std::optional<boost::json::object> Get(const std::string& name_space,
                                          const std::string& name) const;
   std::vector<boost::json::object> Objects() const;
+  /// Calls `visit` on every object without copying it, holding the informer's lock: `visit`
+  /// must be quick and must not call back into the informer.
+  void ForEach(const std::function<void(const boost::json::object&)>& visit) const;
 
  private:
   struct Change;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <set>
 
 #include "cluster/registry/printing.h"
 #include "cluster/scheduler/algorithm.h"
@@ -141,22 +142,25 @@ std::vector<NodeInfo> Scheduler::Snapshot() const {
     std::string name = info.name;
     nodes.emplace(std::move(name), std::move(info));
   }
-  std::map<std::string, json::object> occupying;
-  for (json::object& pod : pods_->Objects()) {
-    if (OccupiesNode(pod)) {
-      occupying.emplace(PodKey(pod), std::move(pod));
-    }
-  }
-  {
-    std::lock_guard lock(assumed_mutex_);
-    for (const auto& [key, pod] : assumed_) {
-      occupying.emplace(key, pod);  // the informer's copy wins once it has one
-    }
-  }
-  for (const auto& [key, pod] : occupying) {
+  auto add = [&nodes](const json::object& pod) {
     auto node = nodes.find(StringAt(pod, "spec.nodeName"));
     if (node != nodes.end()) {
       AddPod(node->second, pod);
+    }
+  };
+  // Every decision reads every pod: visited in place rather than copied, which had made a
+  // burst of pods cost the scheduler time in the square of their number.
+  std::set<std::string> seen;
+  pods_->ForEach([&](const json::object& pod) {
+    if (OccupiesNode(pod)) {
+      seen.insert(PodKey(pod));
+      add(pod);
+    }
+  });
+  {
+    std::lock_guard lock(assumed_mutex_);
+    for (const auto& [key, pod] : assumed_) {
+      if (!seen.contains(key)) add(pod);  // the informer's copy wins once it has one
     }
   }
   std::vector<NodeInfo> out;
