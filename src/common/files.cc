@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <thread>
 
+#include "common/poll_backoff.h"
+
 namespace mini {
 namespace fs = std::filesystem;
 
@@ -128,6 +130,7 @@ Result<FileLock> FileLock::Acquire(const fs::path& path, std::chrono::millisecon
     return ErrnoError(CodeFromErrno(errno), errno, fmt::format("opening lock {}", path.string()));
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  PollBackoff backoff;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       int err = errno;
@@ -139,7 +142,7 @@ Result<FileLock> FileLock::Acquire(const fs::path& path, std::chrono::millisecon
       return Error(Code::kDeadlineExceeded, "another mini process holds the lock {}",
                    path.string());
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    backoff.Sleep();
   }
   return FileLock(fd);
 }

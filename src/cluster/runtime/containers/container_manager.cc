@@ -10,6 +10,7 @@
 #include "cluster/runtime/containers/user_lookup.h"
 #include "common/command.h"
 #include "common/files.h"
+#include "common/poll_backoff.h"
 #include "common/process.h"
 
 namespace mini::cluster::runtime::containers {
@@ -109,13 +110,14 @@ Status ContainerManager::Start(const ContainerRequest& request) {
   }
 
   auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
+  PollBackoff backoff(kPoll);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string start = ReadOr(dir / "start");
     if (start.starts_with("error: ")) {
       return Status(Code::kFailedPrecondition, start.substr(7));
     }
     if (!start.empty()) return Status::Ok();
-    std::this_thread::sleep_for(kPoll);
+    backoff.Sleep();
   }
   return Status(Code::kDeadlineExceeded,
                 fmt::format("container {} did not start within {} s", request.id,
@@ -181,11 +183,13 @@ Status ContainerManager::Stop(const std::string& id, std::chrono::milliseconds g
   if (exited()) return Status::Ok();
   MINI_RETURN_IF_ERROR(Signal(id, "TERM"));
   auto deadline = std::chrono::steady_clock::now() + grace;
-  while (!exited() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(kPoll);
+  PollBackoff backoff(kPoll);
+  while (!exited() && std::chrono::steady_clock::now() < deadline) backoff.Sleep();
   if (exited()) return Status::Ok();
   MINI_RETURN_IF_ERROR(Signal(id, "KILL"));
   deadline = std::chrono::steady_clock::now() + kKillWait;
-  while (!exited() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(kPoll);
+  backoff = PollBackoff(kPoll);
+  while (!exited() && std::chrono::steady_clock::now() < deadline) backoff.Sleep();
   return exited() ? Status::Ok()
                   : Status(Code::kDeadlineExceeded, fmt::format("container {} did not die", id));
 }
@@ -253,8 +257,9 @@ void ContainerManager::ReapShim(const std::string& id) {
   }
   // The shim ends right after it has recorded the container's exit, which Stop waited for.
   auto deadline = std::chrono::steady_clock::now() + kShimExitWait;
+  PollBackoff backoff(kPoll);
   while (processes_->Poll(*shim).running && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(kPoll);
+    backoff.Sleep();
   }
 }
 

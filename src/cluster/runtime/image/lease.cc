@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/files.h"
+#include "common/poll_backoff.h"
 
 namespace mini::cluster::runtime::image {
 
@@ -38,6 +39,7 @@ Result<Lease> Lease::Acquire(const std::filesystem::path& file, int operation,
   }
   Lease lease(fd);
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  PollBackoff backoff;
   while (::flock(fd, operation | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       return ErrnoError(CodeFromErrno(errno), errno, fmt::format("locking {}", file.string()));
@@ -46,7 +48,7 @@ Result<Lease> Lease::Acquire(const std::filesystem::path& file, int operation,
       return Error(Code::kDeadlineExceeded,
                    "the image store is busy: {} stays locked by another operation", file.string());
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    backoff.Sleep();
   }
   return lease;
 }
