@@ -13,6 +13,7 @@
 
 #include "common/files.h"
 #include "common/spawn.h"
+#include "common/poll_backoff.h"
 
 namespace mini {
 namespace fs = std::filesystem;
@@ -131,11 +132,12 @@ Result<bool> TerminateProcess(Processes& processes, const ProcessId& id,
                               std::chrono::milliseconds grace) {
   auto wait_gone = [&](std::chrono::milliseconds limit) {
     auto deadline = std::chrono::steady_clock::now() + limit;
+    PollBackoff backoff;
     while (std::chrono::steady_clock::now() < deadline) {
       if (!processes.Poll(id).running) {
         return true;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      backoff.Sleep();
     }
     return !processes.Poll(id).running;
   };
