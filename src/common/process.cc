@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "common/files.h"
-#include "common/spawn.h"
 #include "common/poll_backoff.h"
+#include "common/spawn.h"
 
 namespace mini {
 namespace fs = std::filesystem;
