@@ -91,7 +91,7 @@ class ContainerManager {
   Status Remove(const std::string& id);
   /// Deletes the writable layers of containers whose state is gone (a reboot emptied it) and
   /// releases their images, and those of any other user of an image that is not a container
-  /// here (its release did not reach the disk before the machine went down).
+  /// here (one that went down with the machine before its layer existed).
   void RemoveOrphans();
   /// Runs a command in the running container. kFailedPrecondition when it does not run,
   /// kDeadlineExceeded after the timeout (the runtime's exec is killed; a process it started

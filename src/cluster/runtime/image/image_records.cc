@@ -144,8 +144,7 @@ Result<std::vector<ImageRecord>> RecordFile::Read() const {
   return out;
 }
 
-Status RecordFile::Update(const std::function<Status(std::vector<ImageRecord>&)>& change,
-                          Durability durability) const {
+Status RecordFile::Update(const std::function<Status(std::vector<ImageRecord>&)>& change) const {
   MINI_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(root_ / "images.lock", lock_timeout_));
   MINI_ASSIGN_OR_RETURN(std::vector<ImageRecord> records, Read());
   MINI_RETURN_IF_ERROR(change(records));
@@ -154,8 +153,7 @@ Status RecordFile::Update(const std::function<Status(std::vector<ImageRecord>&)>
     images.push_back(ToJson(r));
   }
   return AtomicWriteFile(File(),
-                         PrettyJson(json::object{{"version", kFormatVersion}, {"images", images}}),
-                         0644, durability);
+                         PrettyJson(json::object{{"version", kFormatVersion}, {"images", images}}));
 }
 
 Result<Match> FindImage(const std::vector<ImageRecord>& records, std::string_view ref) {

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "cluster/runtime/image/digest.h"
-#include "common/files.h"
 #include "common/status.h"
 
 namespace mini::cluster::runtime::image {
@@ -41,11 +40,9 @@ class RecordFile {
 
   /// The records; none when the file does not exist yet. kInvalidArgument when it is damaged.
   Result<std::vector<ImageRecord>> Read() const;
-  /// Runs `change` on the current records under the lock and saves them if it returns OK
-  /// (synced to disk unless `durability` says otherwise). kDeadlineExceeded when the lock
-  /// stays taken longer than the timeout.
-  Status Update(const std::function<Status(std::vector<ImageRecord>&)>& change,
-                Durability durability = Durability::kDurable) const;
+  /// Runs `change` on the current records under the lock and saves them if it returns OK.
+  /// kDeadlineExceeded when the lock stays taken longer than the timeout.
+  Status Update(const std::function<Status(std::vector<ImageRecord>&)>& change) const;
 
  private:
   std::filesystem::path File() const { return root_ / "images.json"; }

@@ -144,35 +144,27 @@ Result<ImageRecord> ImageStoreImpl::Get(std::string_view ref) {
   return records[m.index];
 }
 
-// Users are not synced to disk: each container start and removal would otherwise pay two
-// fsyncs under the store's lock, one after the other across every pod starting at once. A
-// user only matters while its container runs, no container survives the machine going down,
-// and the node releases the users of containers that are gone when it starts.
 Result<ImageRecord> ImageStoreImpl::Acquire(std::string_view ref, const std::string& user) {
   ImageRecord acquired;
-  MINI_RETURN_IF_ERROR(records_.Update(
-      [&](std::vector<ImageRecord>& records) -> Status {
-        MINI_ASSIGN_OR_RETURN(Match m, FindImage(records, ref));
-        auto& users = records[m.index].users;
-        if (std::find(users.begin(), users.end(), user) == users.end()) {
-          users.push_back(user);
-        }
-        acquired = records[m.index];
-        return Status::Ok();
-      },
-      Durability::kVolatile));
+  MINI_RETURN_IF_ERROR(records_.Update([&](std::vector<ImageRecord>& records) -> Status {
+    MINI_ASSIGN_OR_RETURN(Match m, FindImage(records, ref));
+    auto& users = records[m.index].users;
+    if (std::find(users.begin(), users.end(), user) == users.end()) {
+      users.push_back(user);
+    }
+    acquired = records[m.index];
+    return Status::Ok();
+  }));
   return acquired;
 }
 
 Status ImageStoreImpl::Release(const std::string& user) {
-  return records_.Update(
-      [&](std::vector<ImageRecord>& records) {
-        for (auto& r : records) {
-          EraseName(r.users, user);
-        }
-        return Status::Ok();
-      },
-      Durability::kVolatile);
+  return records_.Update([&](std::vector<ImageRecord>& records) {
+    for (auto& r : records) {
+      EraseName(r.users, user);
+    }
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<fs::path>> ImageStoreImpl::LowerDirs(const ImageRecord& image) {

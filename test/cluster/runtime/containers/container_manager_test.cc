@@ -41,7 +41,7 @@ TEST_SUITE("runtime/containers") {
     ContainerManager manager({dir / "containers", dir / "crun", {MINI_SHIM_BINARY}, 20s}, *store,
                              image::NewSystemMounter());
     // "kept" has its state directory, as a container that survived an agent restart; "gone"
-    // is a user whose release was lost with the machine.
+    // is a user whose container went down with the machine.
     fs::create_directories(dir / "containers" / "kept");
     REQUIRE(store->Acquire("mini-test/users:1", "kept").ok());
     REQUIRE(store->Acquire("mini-test/users:1", "gone").ok());
