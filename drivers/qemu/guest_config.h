@@ -36,6 +36,7 @@ struct GuestConfigOptions {
 /// Writes the generated files (args, hostname, authorized_keys, mounts, and network when given)
 /// into the machine's config directory and lists them with the ssh host key and the profile's
 /// certificates and API server key, which stay where they are.
-Result<GuestConfig> WriteGuestConfig(const vm::MachineSpec& spec, const GuestConfigOptions& options);
+Result<GuestConfig> WriteGuestConfig(const vm::MachineSpec& spec,
+                                     const GuestConfigOptions& options);
 
 }  // namespace mini::drivers::qemu

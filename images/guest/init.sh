@@ -55,10 +55,12 @@ iso_label() {
   [ "$(dd if="$1" bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] &&
     dd if="$1" bs=1 skip=32808 count=32 2>/dev/null | tr -d ' '
 }
-# Whole disks only (/sys/block), CD drives first: a CD's medium appears a moment after it.
+# Whole disks only (/sys/block), CD drives first. A drive may show before its medium can be
+# read: the caller asks again.
 config_volume() {
   for b in /sys/block/sr* /sys/block/*; do
-    [ -e "$b" ] && [ "$(iso_label "/dev/${b##*/}")" = MINI_CONFIG ] && { echo "/dev/${b##*/}"; return; }
+    d=/dev/${b##*/}
+    [ -e "$b" ] && [ "$(iso_label "$d")" = MINI_CONFIG ] && { echo "$d"; return; }
   done
 }
 # SATA and IDE ports are probed asynchronously: wait for the devices, at most a minute.
@@ -113,10 +115,11 @@ sysctl -qw net.ipv4.ip_forward=1 2>/dev/null
 mark network
 
 # The data disk: the first whole disk that is neither a CD drive nor the configuration volume,
-# virtio's (vda) before SATA's or IDE's (sda).
+# virtio's (vda) before SATA's or IDE's (libata names both sda).
 data_disk() {
-  for b in /sys/block/vd* /sys/block/sd* /sys/block/hd*; do
-    [ -e "$b" ] && [ "/dev/${b##*/}" != "$volume" ] && { echo "/dev/${b##*/}"; return; }
+  for b in /sys/block/vd* /sys/block/sd*; do
+    d=/dev/${b##*/}
+    [ -e "$b" ] && [ "$d" != "$volume" ] && { echo "$d"; return; }
   done
 }
 disk=$(wait_for data_disk) || { echo "mini-guest: no data disk"; poweroff -f; }
@@ -126,7 +129,8 @@ if [ "$magic" != "53ef" ]; then
   echo "mini-guest: formatting the data disk $disk"
   /usr/sbin/mke2fs -q -F -t ext4 -L mini-data -E lazy_itable_init=1,lazy_journal_init=1 "$disk"
 fi
-mount -t ext4 -o noatime "$disk" /var/lib/mini || { echo "mini-guest: cannot mount the data disk $disk"; poweroff -f; }
+mount -t ext4 -o noatime "$disk" /var/lib/mini ||
+  { echo "mini-guest: cannot mount the data disk $disk"; poweroff -f; }
 mark disk
 
 # Host directories shared over 9p (--mount-string): "tag guest-dir" per line.

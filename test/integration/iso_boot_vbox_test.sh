@@ -51,9 +51,12 @@ qemu-system-x86_64 -machine pc -accel tcg -cpu qemu64 -smp 2 -m 2048 -nodefaults
   >"$WORK/qemu.log" 2>&1 &
 qemu=$!
 
-wait_readyz "$c" "$port" "$qemu" 400 ||
-  { fail "the API server never answered: $(tail -5 "$WORK/console.log") $(cat "$WORK/qemu.log")"; finish; }
-echo "ISO boot on VirtualBox-like hardware to /readyz: $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
+if ! wait_readyz "$c" "$port" "$qemu" 400; then
+  fail "the API server never answered: $(tail -5 "$WORK/console.log") $(cat "$WORK/qemu.log")"
+  finish
+fi
+took=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+echo "ISO boot on VirtualBox-like hardware to /readyz: $took s"
 grep -a "mini-guest" "$WORK/console.log"
 console=$(cat "$WORK/console.log")
 expect_contains "$console" "mini-guest: config at" "the configuration came from the volume"

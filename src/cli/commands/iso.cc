@@ -26,7 +26,8 @@ Status WriteConfigFrom(const std::string& dir, const std::string& out) {
     if (e.is_regular_file()) files.push_back({e.path().filename().string(), e.path()});
   }
   if (ec) return ErrnoError(Code::kInternal, ec.value(), "listing " + dir);
-  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::sort(files.begin(), files.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
   return vm::iso::WriteConfigIso(out, files);
 }
 

@@ -234,8 +234,8 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
   for (const auto& [path, text] : kEtcFiles) MINI_RETURN_IF_ERROR(img.File(path, text, 0644));
   MINI_RETURN_IF_ERROR(img.File("etc/mini/udhcpc.sh", kUdhcpcScript, 0755));
   fs::path mods = "usr/lib/modules/" + kernel.version;
-  for (auto [list, name] : {std::pair{&modules.devices, "devices"}, std::pair{&modules.pods, "pods"},
-                            std::pair{&modules.pc, "pc"}}) {
+  for (auto [list, name] : {std::pair{&modules.devices, "devices"},
+                            std::pair{&modules.pods, "pods"}, std::pair{&modules.pc, "pc"}}) {
     std::string order;
     for (const std::string& m : *list) {
       MINI_RETURN_IF_ERROR(img.HostFile((mods / (m + ".ko")).string(),

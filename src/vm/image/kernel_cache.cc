@@ -104,7 +104,8 @@ Status ExtractKernel(const fs::path& deb, const fs::path& dir, const std::functi
   if (!have_kernel) {
     return Error(Code::kInvalidArgument, "{} holds no /boot/vmlinuz", deb.string());
   }
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(tmp / "module-dirs", ModuleDirList(), 0644, Durability::kVolatile));
+  MINI_RETURN_IF_ERROR(
+      AtomicWriteFile(tmp / "module-dirs", ModuleDirList(), 0644, Durability::kVolatile));
   MINI_RETURN_IF_ERROR(AtomicWriteFile(tmp / "version", version, 0644, Durability::kVolatile));
   MINI_RETURN_IF_ERROR(RemoveAll(dir));
   std::error_code ec;

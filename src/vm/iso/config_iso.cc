@@ -80,7 +80,8 @@ Status WriteTo(const fs::path& path, const std::vector<ConfigFile>& files) {
 
 Status WriteConfigIso(const fs::path& out, const std::vector<ConfigFile>& files) {
   MINI_RETURN_IF_ERROR(CheckNames(files));
-  MINI_RETURN_IF_ERROR(MakeDirs(out.parent_path().empty() ? fs::path(".") : out.parent_path(), 0700));
+  MINI_RETURN_IF_ERROR(
+      MakeDirs(out.parent_path().empty() ? fs::path(".") : out.parent_path(), 0700));
   fs::path tmp = out.string() + ".tmp";
   (void)RemoveAll(tmp);
   Status written = WriteTo(tmp, files);
