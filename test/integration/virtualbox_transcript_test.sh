@@ -20,7 +20,13 @@ expect_contains "$ERR" "VBoxManage was not found" "a missing VirtualBox is named
 expect_contains "$ERR" "virtualbox.org" "a missing VirtualBox gives the advice"
 
 export FAKE_VBOX=$WORK/vbox PATH=$HERE/virtualbox:$PATH
-mkdir -p "$FAKE_VBOX"
+mkdir -p "$FAKE_VBOX" "$WORK/share"
+# 9p shares are QEMU's: refused before VirtualBox is asked to do anything.
+run "$MINI" start -p vbshare --driver=vbox --mount-string="$WORK/share:/share" --wait=none
+[ "$CODE" -ne 0 ] || fail "start with --mount-string succeeded"
+expect_contains "$ERR" "cannot share host directories" "the refused --mount-string is explained"
+run "$MINI" delete -p vbshare
+expect_code 0 "delete after the refused start"
 run "$MINI" start -p vb --driver=vbox --memory=2g --cpus=2 --disk-size=4g --wait=none
 expect_code 0 "start"
 run "$MINI" status -p vb -o json
