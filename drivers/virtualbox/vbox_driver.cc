@@ -64,11 +64,12 @@ class VirtualBoxDriver : public vm::Driver {
     MINI_ASSIGN_OR_RETURN(qemu::Ports ports, qemu::ChoosePorts(spec));
     VmConfig c = Config(spec, iso, ports);
     MINI_RETURN_IF_ERROR(MakeDirs(spec.console_log.parent_path(), 0700));
+    // Before VirtualBox registers anything: a missing certificate stops the start here.
+    MINI_RETURN_IF_ERROR(WriteConfigIso(spec));
     if (!fs::exists(Registered(spec))) {
       for (const Argv& argv : CreateCommands(c)) MINI_RETURN_IF_ERROR(VBox(argv).status());
       MINI_RETURN_IF_ERROR(AtomicWriteFile(Registered(spec), "", 0600));
     }
-    MINI_RETURN_IF_ERROR(WriteConfigIso(spec));
     MINI_RETURN_IF_ERROR(VBox(AttachConfigCommand(c)).status());
     return VBox(StartCommand(c)).status();
   }

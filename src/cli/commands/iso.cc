@@ -14,7 +14,8 @@ namespace {
 Status WriteConfigFrom(const std::string& dir, const std::string& out) {
   if (out.empty()) {
     return Error(Code::kInvalidArgument, "--config-from needs --output")
-        .WithAdvice("give the ISO's path: mini iso --config-from=DIR -o config.iso");
+        .WithAdvice("give the ISO's path: mini iso --config-from=DIR -o config.iso")
+        .WithReason("MK_USAGE");
   }
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
