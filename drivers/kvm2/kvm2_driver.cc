@@ -10,6 +10,7 @@
 #include "common/files.h"
 #include "drivers/kvm2/libvirt.h"
 #include "drivers/kvm2/network.h"
+#include "drivers/qemu/guest_config.h"
 #include "drivers/qemu/machine_files.h"
 #include "vm/host_facts.h"
 #include "vm/image/guest_image.h"
@@ -252,29 +253,12 @@ class Kvm2Driver : public vm::Driver {
     c.network = plan.name;
     c.uid = ::getuid();
     c.gid = ::getgid();
-    std::string mounts;
-    for (const vm::SharedDir& m : spec.mounts) {
-      std::string tag = "mini" + std::to_string(c.shares.size());
-      c.shares.push_back({m.host, tag});
-      mounts += tag + " " + m.guest + "\n";
-    }
-    // The guest's /init reads these (images/guest/init.sh); "dhcp" makes it ask dnsmasq,
-    // which answers with the address reserved for the machine's MAC.
-    fs::path dir = spec.machine_dir / "config";
-    std::string args = "--secure-port=" + std::to_string(spec.apiserver_port) + "\n";
-    for (const std::string& flag : spec.control_plane_flags) args += flag + "\n";
-    MINI_ASSIGN_OR_RETURN(std::string key, ReadFile(qemu::SshKey(spec).string() + ".pub"));
-    for (auto [name, content] :
-         {std::pair{"args", args}, std::pair{"hostname", spec.name + "\n"},
-          std::pair{"authorized_keys", key}, std::pair{"mounts", mounts},
-          std::pair{"network", std::string("dhcp\n")}}) {
-      MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / name, content, 0600));
-      c.fw_cfg.push_back({name, dir / name});
-    }
-    c.fw_cfg.push_back({"ssh_host_key", qemu::HostKey(spec)});
-    c.fw_cfg.push_back({"ca.crt", spec.ca_cert});
-    c.fw_cfg.push_back({"apiserver.crt", spec.serving_cert});
-    c.fw_cfg.push_back({"apiserver.key", spec.serving_key});
+    // "dhcp" makes the guest ask dnsmasq, which answers with the address reserved for the
+    // machine's MAC.
+    MINI_ASSIGN_OR_RETURN(qemu::GuestConfig guest,
+                          qemu::WriteGuestConfig(spec, {spec.apiserver_port, "dhcp"}));
+    for (const qemu::GuestShare& s : guest.shares) c.shares.push_back({s.host, s.tag});
+    for (const qemu::GuestFile& f : guest.files) c.fw_cfg.push_back({f.name, f.file});
     return c;
   }
 

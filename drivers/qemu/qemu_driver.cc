@@ -9,6 +9,7 @@
 #include "common/command.h"
 #include "common/files.h"
 #include "common/json.h"
+#include "drivers/qemu/guest_config.h"
 #include "drivers/qemu/machine_files.h"
 #include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qmp.h"
@@ -160,27 +161,9 @@ class QemuDriver : public vm::Driver {
     c.console_log = spec.console_log;
     c.forwards = {{ports.api, kGuestApiPort}, {ports.ssh, kGuestSshPort}};
     for (const vm::PortMapping& p : spec.ports) c.forwards.push_back({p.host, p.guest});
-    std::string mounts;
-    for (const vm::SharedDir& m : spec.mounts) {
-      std::string tag = "mini" + std::to_string(c.shares.size());
-      c.shares.push_back({m.host, tag});
-      mounts += tag + " " + m.guest + "\n";
-    }
-    // Everything the guest needs from the host, as files QEMU hands over through fw_cfg: never
-    // on the kernel command line, which any process in the guest can read.
-    fs::path dir = spec.machine_dir / "config";
-    std::string args = "--secure-port=" + std::to_string(kGuestApiPort) + "\n";
-    for (const std::string& flag : spec.control_plane_flags) args += flag + "\n";
-    MINI_ASSIGN_OR_RETURN(std::string key, ReadFile(SshKey(spec).string() + ".pub"));
-    for (auto [name, content] : {std::pair{"args", args}, std::pair{"hostname", spec.name + "\n"},
-                                 std::pair{"authorized_keys", key}, std::pair{"mounts", mounts}}) {
-      MINI_RETURN_IF_ERROR(AtomicWriteFile(dir / name, content, 0600));
-      c.fw_cfg.push_back({name, dir / name});
-    }
-    c.fw_cfg.push_back({"ssh_host_key", HostKey(spec)});
-    c.fw_cfg.push_back({"ca.crt", spec.ca_cert});
-    c.fw_cfg.push_back({"apiserver.crt", spec.serving_cert});
-    c.fw_cfg.push_back({"apiserver.key", spec.serving_key});
+    MINI_ASSIGN_OR_RETURN(GuestConfig guest, WriteGuestConfig(spec, {kGuestApiPort, ""}));
+    for (const GuestShare& s : guest.shares) c.shares.push_back({s.host, s.tag});
+    for (const GuestFile& f : guest.files) c.fw_cfg.push_back({f.name, f.file});
     return c;
   }
 

@@ -24,7 +24,7 @@ std::vector<Argv> CreateCommands(const VmConfig& c) {
        fmt::format("apiserver,tcp,127.0.0.1,{},,8443", c.api_port)},
       {kVBoxManage, "modifyvm", c.name, "--natpf1", fmt::format("ssh,tcp,127.0.0.1,{},,22", c.ssh_port)},
       {kVBoxManage, "storagectl", c.name, "--name", "SATA", "--add", "sata", "--controller",
-       "IntelAhci", "--portcount", "2", "--hostiocache", "on"},
+       "IntelAhci", "--portcount", "3", "--hostiocache", "on"},
       {kVBoxManage, "storageattach", c.name, "--storagectl", "SATA", "--port", "0", "--device",
        "0", "--type", "dvddrive", "--medium", c.iso.string()},
       {kVBoxManage, "createmedium", "disk", "--filename", c.disk.string(), "--size",
@@ -32,6 +32,11 @@ std::vector<Argv> CreateCommands(const VmConfig& c) {
       {kVBoxManage, "storageattach", c.name, "--storagectl", "SATA", "--port", "1", "--device",
        "0", "--type", "hdd", "--medium", c.disk.string()},
   };
+}
+
+Argv AttachConfigCommand(const VmConfig& c) {
+  return {kVBoxManage, "storageattach", c.name, "--storagectl", "SATA", "--port", "2", "--device",
+          "0", "--type", "dvddrive", "--medium", c.config_iso.string()};
 }
 
 Argv StartCommand(const VmConfig& c) { return {kVBoxManage, "startvm", c.name, "--type", "headless"}; }

@@ -1,7 +1,8 @@
 // The VBoxManage command lines of a mini machine, built from plain data so the sequence can be
 // tested without VirtualBox (which Debian does not package). The machine boots the guest ISO
-// (src/vm/iso) from a DVD; its data disk is a VDI on a SATA port; the API server and ssh are
-// NAT port-forwards from 127.0.0.1.
+// (src/vm/iso) from a DVD; its data disk is a VDI on a SATA port; a second DVD holds the
+// guest's configuration (VirtualBox has no fw_cfg); the API server and ssh are NAT
+// port-forwards from 127.0.0.1.
 #pragma once
 
 #include <cstdint>
@@ -20,11 +21,15 @@ struct VmConfig {
   int64_t memory_mb = 2048;
   int64_t disk_mb = 20000;
   std::filesystem::path iso, disk, console_log;
+  std::filesystem::path config_iso;  // the MINI_CONFIG volume, rewritten before every start
   uint16_t api_port = 0, ssh_port = 0;  // on 127.0.0.1
 };
 
 /// Registers the VM, sizes it, creates and attaches the disk and the ISO, forwards the ports.
 std::vector<Argv> CreateCommands(const VmConfig& config);
+/// Puts the configuration ISO in the second DVD drive; run before every start, so VirtualBox
+/// reads the volume written for this boot.
+Argv AttachConfigCommand(const VmConfig& config);
 Argv StartCommand(const VmConfig& config);
 /// The ACPI power button; Stop falls back to PowerOffCommand.
 Argv PowerButtonCommand(const VmConfig& config);

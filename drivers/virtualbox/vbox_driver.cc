@@ -7,8 +7,10 @@
 
 #include "common/command.h"
 #include "common/files.h"
+#include "drivers/qemu/guest_config.h"
 #include "drivers/qemu/machine_files.h"
 #include "drivers/virtualbox/vbox_commands.h"
+#include "vm/iso/config_iso.h"
 #include "vm/iso/guest_iso.h"
 
 namespace mini::drivers::virtualbox {
@@ -20,6 +22,7 @@ namespace {
 
 // NAT: the guest's address on VirtualBox's NAT network, as on QEMU's user network.
 constexpr char kGuestIP[] = "10.0.2.15";
+constexpr uint16_t kGuestApiPort = 8443;
 
 Result<std::string> VBox(const Argv& argv) {
   auto r = RunChecked(argv, std::chrono::minutes(2));
@@ -28,6 +31,16 @@ Result<std::string> VBox(const Argv& argv) {
 }
 
 fs::path Registered(const MachineSpec& s) { return s.machine_dir / "registered"; }
+fs::path ConfigIso(const MachineSpec& s) { return s.machine_dir / "config.iso"; }
+
+// What the qemu driver hands over through fw_cfg, on the second DVD; written at every start so
+// changed flags and renewed certificates reach the guest.
+Status WriteConfigIso(const MachineSpec& spec) {
+  MINI_ASSIGN_OR_RETURN(qemu::GuestConfig guest, qemu::WriteGuestConfig(spec, {kGuestApiPort, ""}));
+  std::vector<vm::iso::ConfigFile> files;
+  for (const qemu::GuestFile& f : guest.files) files.push_back({f.name, f.file});
+  return vm::iso::WriteConfigIso(ConfigIso(spec), files).WithContext("writing the config ISO");
+}
 
 class VirtualBoxDriver : public vm::Driver {
  public:
@@ -39,16 +52,25 @@ class VirtualBoxDriver : public vm::Driver {
   Status Start(const MachineSpec& spec) override {
     MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
     if (state == MachineState::kRunning) return Status::Ok();
+    if (!spec.mounts.empty()) {
+      // The guest mounts shares over 9p, a QEMU device VirtualBox does not have.
+      return Error(Code::kInvalidArgument, "the virtualbox driver cannot share host directories")
+          .WithAdvice("drop --mount-string, or use --driver=qemu or --driver=kvm2")
+          .WithReason("HOST_MOUNT");
+    }
     MINI_RETURN_IF_ERROR(Create(spec));
     MINI_ASSIGN_OR_RETURN(fs::path iso,
                           vm::iso::EnsureGuestIso({spec.cache_dir, spec.mini_binary, spec.say}));
     MINI_ASSIGN_OR_RETURN(qemu::Ports ports, qemu::ChoosePorts(spec));
     VmConfig c = Config(spec, iso, ports);
     MINI_RETURN_IF_ERROR(MakeDirs(spec.console_log.parent_path(), 0700));
+    // Before VirtualBox registers anything: a missing certificate stops the start here.
+    MINI_RETURN_IF_ERROR(WriteConfigIso(spec));
     if (!fs::exists(Registered(spec))) {
       for (const Argv& argv : CreateCommands(c)) MINI_RETURN_IF_ERROR(VBox(argv).status());
       MINI_RETURN_IF_ERROR(AtomicWriteFile(Registered(spec), "", 0600));
     }
+    MINI_RETURN_IF_ERROR(VBox(AttachConfigCommand(c)).status());
     return VBox(StartCommand(c)).status();
   }
 
@@ -109,7 +131,8 @@ class VirtualBoxDriver : public vm::Driver {
 
   VmConfig Config(const MachineSpec& spec, const fs::path& iso, const qemu::Ports& ports) {
     return {spec.name, spec.machine_dir, spec.cpus, spec.memory_mb, spec.disk_size_mb, iso,
-            spec.machine_dir / spec.name / "disk.vdi", spec.console_log, ports.api, ports.ssh};
+            spec.machine_dir / spec.name / "disk.vdi", spec.console_log, ConfigIso(spec),
+            ports.api, ports.ssh};
   }
 };
 

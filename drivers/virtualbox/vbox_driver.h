@@ -1,5 +1,6 @@
 // The virtualbox driver: VBoxManage run for every step, the VM booting the guest ISO with a
-// VDI data disk and NAT port-forwards for the API server and ssh. The VM's state is what
+// VDI data disk, the guest's configuration on a second DVD (machine_dir/config.iso, label
+// MINI_CONFIG) and NAT port-forwards for the API server and ssh. The VM's state is what
 // `VBoxManage showvminfo` says.
 #pragma once
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # PID 1 of the mini guest (busybox sh). It prepares the machine for `mini control-plane` and
-# runs it: pseudo-filesystems and cgroup2, kernel modules, network, the data disk (formatted on
-# first boot), configuration from the host through fw_cfg, ssh; an ACPI power-button press
-# stops the control plane and powers off. Lines starting "mini-guest:" mark the boot stages
+# runs it: pseudo-filesystems and cgroup2, kernel modules, configuration from the host (fw_cfg,
+# or a MINI_CONFIG ISO volume), network, the data disk (formatted on first boot), ssh; an ACPI
+# power-button press stops the control plane and powers off. Lines starting "mini-guest:" mark the boot stages
 # with the guest's uptime (the benchmark reads them). Non-busybox programs are called by
 # absolute path: busybox sh runs its own applets before looking at PATH.
 export PATH=/usr/sbin:/usr/bin HOME=/root
@@ -50,8 +50,49 @@ load devices
 echo /sbin/modprobe > /proc/sys/kernel/modprobe
 mark modules
 
+# ISO 9660 keeps "CD001" at byte 32769 and the volume label at 32808 (space-padded).
+iso_label() {
+  [ "$(dd if="$1" bs=1 skip=32769 count=5 2>/dev/null)" = CD001 ] &&
+    dd if="$1" bs=1 skip=32808 count=32 2>/dev/null | tr -d ' '
+}
+# Whole disks only (/sys/block), CD drives first. A drive may show before its medium can be
+# read: the caller asks again.
+config_volume() {
+  for b in /sys/block/sr* /sys/block/*; do
+    d=/dev/${b##*/}
+    [ -e "$b" ] && [ "$(iso_label "$d")" = MINI_CONFIG ] && { echo "$d"; return; }
+  done
+}
+# SATA and IDE ports are probed asynchronously: wait for the devices, at most a minute.
+wait_for() {
+  i=0
+  until found=$("$1") && [ -n "$found" ]; do
+    i=$((i + 1))
+    [ "$i" -le 600 ] || return 1
+    sleep 0.1
+  done
+  echo "$found"
+}
+
+# The configuration: QEMU's fw_cfg (qemu, kvm2), else a volume labelled MINI_CONFIG holding
+# the same file names (VirtualBox, which has no fw_cfg): then this is a PC, whose disks, CD
+# drives and NIC need modules of their own.
 cfg=/sys/firmware/qemu_fw_cfg/by_name/opt/mini
 get() { cat "$cfg/$1/raw" 2>/dev/null; }
+if [ ! -d "$cfg" ]; then
+  load pc
+  mark pc-modules
+  volume=$(wait_for config_volume) || {
+    echo "mini-guest: no configuration: neither fw_cfg's opt/mini nor a MINI_CONFIG volume"
+    poweroff -f
+  }
+  mkdir -p /run/mini-config
+  mount -t iso9660 -o ro "$volume" /run/mini-config ||
+    { echo "mini-guest: cannot mount the configuration volume $volume"; poweroff -f; }
+  cfg=/run/mini-config
+  get() { cat "$cfg/$1" 2>/dev/null; }
+  mark config
+fi
 hostname "$(get hostname || echo mini)"
 hostname > /etc/hostname
 get ca.crt > /etc/mini/ca.crt
@@ -73,13 +114,23 @@ fi
 sysctl -qw net.ipv4.ip_forward=1 2>/dev/null
 mark network
 
+# The data disk: the first whole disk that is neither a CD drive nor the configuration volume,
+# virtio's (vda) before SATA's or IDE's (libata names both sda).
+data_disk() {
+  for b in /sys/block/vd* /sys/block/sd*; do
+    d=/dev/${b##*/}
+    [ -e "$b" ] && [ "$d" != "$volume" ] && { echo "$d"; return; }
+  done
+}
+disk=$(wait_for data_disk) || { echo "mini-guest: no data disk"; poweroff -f; }
 # An ext2/3/4 superblock has the magic 0xEF53 at byte 1080 of the disk.
-magic=$(dd if=/dev/vda bs=1 skip=1080 count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')
+magic=$(dd if="$disk" bs=1 skip=1080 count=2 2>/dev/null | od -An -tx1 | tr -d ' \n')
 if [ "$magic" != "53ef" ]; then
-  echo "mini-guest: formatting the data disk"
-  /usr/sbin/mke2fs -q -F -t ext4 -L mini-data -E lazy_itable_init=1,lazy_journal_init=1 /dev/vda
+  echo "mini-guest: formatting the data disk $disk"
+  /usr/sbin/mke2fs -q -F -t ext4 -L mini-data -E lazy_itable_init=1,lazy_journal_init=1 "$disk"
 fi
-mount -t ext4 -o noatime /dev/vda /var/lib/mini || { echo "mini-guest: cannot mount the data disk"; poweroff -f; }
+mount -t ext4 -o noatime "$disk" /var/lib/mini ||
+  { echo "mini-guest: cannot mount the data disk $disk"; poweroff -f; }
 mark disk
 
 # Host directories shared over 9p (--mount-string): "tag guest-dir" per line.

@@ -5,6 +5,7 @@
 #
 #   iso_boot_test.sh MINI VM_CACHE_DIR
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/iso_lib.sh"
 
 VM_CACHE=$2
 for tool in qemu-system-x86_64 grub-mkrescue xorriso openssl curl; do
@@ -25,15 +26,7 @@ expect_contains "$OUT" "(bootable)" "the ISO is bootable"
 # --- what the host gives the guest: certificates and the control plane's flags ---
 c=$WORK/cfg
 mkdir -p "$c"
-(
-  cd "$c" || exit 1
-  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=isoCA -keyout ca.key -out ca.crt
-  openssl req -newkey rsa:2048 -nodes -subj /CN=apiserver -keyout apiserver.key -out s.csr
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > s.ext
-  openssl x509 -req -in s.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -extfile s.ext -out apiserver.crt
-  openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin" -keyout client.key -out c.csr
-  openssl x509 -req -in c.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 -out client.crt
-) >/dev/null 2>&1 || { fail "openssl could not make the certificates"; finish; }
+make_pki "$c" || { fail "openssl could not make the certificates"; finish; }
 printf -- '--secure-port=8443\n--node-name=isonode\n' > "$c/args"
 echo isonode > "$c/hostname"
 truncate -s 4G "$WORK/disk.raw"
@@ -51,30 +44,12 @@ qemu-system-x86_64 -machine pc -accel tcg -cpu qemu64 -smp 2 -m 2048 -nodefaults
   "${fwcfg[@]}" >"$WORK/qemu.log" 2>&1 &
 qemu=$!
 
-api() {  # api PATH: the API server's answer, as the cluster's admin
-  curl -s --max-time 3 --cacert "$c/ca.crt" --cert "$c/client.crt" --key "$c/client.key" \
-    "https://127.0.0.1:$port$1"
-}
-ready=""
-for _ in $(seq 300); do
-  kill -0 "$qemu" 2>/dev/null || break
-  [ "$(api /readyz)" = ok ] && { ready=1; break; }
-  sleep 0.5
-done
-[ -n "$ready" ] || { fail "the API server never answered: $(tail -5 "$WORK/console.log")"; finish; }
+wait_readyz "$c" "$port" "$qemu" 300 ||
+  { fail "the API server never answered: $(tail -5 "$WORK/console.log")"; finish; }
 echo "ISO boot to /readyz: $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
 grep -a "mini-guest" "$WORK/console.log"
 
-node=""
-for _ in $(seq 120); do
-  node=$(api /api/v1/nodes/isonode | python3 -c 'import json,sys
-try:
-  n=json.load(sys.stdin)
-  print([c["status"] for c in n["status"]["conditions"] if c["type"]=="Ready"][0])
-except Exception: print("")')
-  [ "$node" = True ] && break
-  sleep 0.5
-done
+node=$(node_ready "$c" "$port" isonode)
 [ "$node" = True ] || fail "the node isonode is not Ready: '$node'"
 kill "$qemu" 2>/dev/null
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The virtualbox driver's VBoxManage sequence (start, stop, start, delete), recorded by a fake
 # VBoxManage on PATH and compared with virtualbox/expected_transcript; state queries
-# (showvminfo) are left out of the comparison, and paths and ports are normalised. Also: a
+# (showvminfo) are left out of the comparison, and paths and ports are normalised. The
+# configuration ISO attached before each start must be one, and go with the machine. Also: a
 # host without VBoxManage refused with the advice to install VirtualBox.
 #
 #   virtualbox_transcript_test.sh MINI VM_CACHE_DIR
@@ -19,11 +20,21 @@ expect_contains "$ERR" "VBoxManage was not found" "a missing VirtualBox is named
 expect_contains "$ERR" "virtualbox.org" "a missing VirtualBox gives the advice"
 
 export FAKE_VBOX=$WORK/vbox PATH=$HERE/virtualbox:$PATH
-mkdir -p "$FAKE_VBOX"
+mkdir -p "$FAKE_VBOX" "$WORK/share"
+# 9p shares are QEMU's: refused before VirtualBox is asked to do anything.
+run "$MINI" start -p vbshare --driver=vbox --mount-string="$WORK/share:/share" --wait=none
+[ "$CODE" -ne 0 ] || fail "start with --mount-string succeeded"
+expect_contains "$ERR" "cannot share host directories" "the refused --mount-string is explained"
+run "$MINI" delete -p vbshare
+expect_code 0 "delete after the refused start"
 run "$MINI" start -p vb --driver=vbox --memory=2g --cpus=2 --disk-size=4g --wait=none
 expect_code 0 "start"
 run "$MINI" status -p vb -o json
 [ "$(json_field "$OUT" Host)" = Running ] || fail "status after start: $OUT"
+config=$MINI_HOME/machines/vb/config.iso
+run file "$config"
+expect_contains "$OUT" "ISO 9660" "the configuration volume is an ISO 9660 image"
+expect_contains "$OUT" "MINI_CONFIG" "the configuration volume is labelled MINI_CONFIG"
 ports=$MINI_HOME/machines/vb/ports.json
 api=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["apiserver"])' "$ports")
 ssh=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ssh"])' "$ports")
@@ -36,6 +47,7 @@ expect_code 0 "start again"
 run "$MINI" delete -p vb
 expect_code 0 "delete"
 [ ! -e "$MINI_HOME/machines/vb" ] || fail "delete left the machine directory"
+[ ! -e "$config" ] || fail "delete left the configuration ISO"
 
 grep -v '^showvminfo ' "$FAKE_VBOX/transcript" |
   sed -e "s|$MINI_HOME|MINI_HOME|g" -e "s|,$api,,8443|,API_PORT,,8443|" -e "s|,$ssh,,22|,SSH_PORT,,22|" \

@@ -175,7 +175,7 @@ for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done
 )";
 
 struct ModuleLists {
-  std::vector<std::string> devices, pods;  // each in load order; pods without the devices'
+  std::vector<std::string> devices, pods, pc;  // each in load order, without the devices'
 };
 
 Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLists& modules,
@@ -234,7 +234,8 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
   for (const auto& [path, text] : kEtcFiles) MINI_RETURN_IF_ERROR(img.File(path, text, 0644));
   MINI_RETURN_IF_ERROR(img.File("etc/mini/udhcpc.sh", kUdhcpcScript, 0755));
   fs::path mods = "usr/lib/modules/" + kernel.version;
-  for (auto [list, name] : {std::pair{&modules.devices, "devices"}, std::pair{&modules.pods, "pods"}}) {
+  for (auto [list, name] : {std::pair{&modules.devices, "devices"},
+                            std::pair{&modules.pods, "pods"}, std::pair{&modules.pc, "pc"}}) {
     std::string order;
     for (const std::string& m : *list) {
       MINI_RETURN_IF_ERROR(img.HostFile((mods / (m + ".ko")).string(),
@@ -257,7 +258,10 @@ const GuestModuleSets& GuestModules() {
       // Overlay roots, veth pairs on a bridge, nftables NAT for Services and hostPorts.
       {"overlay", "veth", "bridge", "br_netfilter", "nf_tables", "nft_chain_nat", "nft_nat",
        "nft_masq", "nft_ct", "nft_fib_inet", "nft_reject_inet", "nft_compat", "xt_conntrack",
-       "xt_MASQUERADE", "xt_addrtype", "xt_comment", "xt_mark", "nf_conntrack_netlink", "tun"}};
+       "xt_MASQUERADE", "xt_addrtype", "xt_comment", "xt_mark", "nf_conntrack_netlink", "tun"},
+      // SATA and IDE controllers, their disks and CD drives, the configuration ISO's file
+      // system, the Intel NIC: all modules in Debian's kernel (CONFIG_ATA, SCSI, CDROM=m).
+      {"ahci", "ata_piix", "sd_mod", "sr_mod", "isofs", "e1000"}};
   return sets;
 }
 
@@ -276,7 +280,7 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
 
   std::string inputs = std::string(kRecipeVersion) + "\n" + kernel.dir.filename().string() + "\n";
   inputs += GuestInitScript();
-  for (const auto* set : {&GuestModules().devices, &GuestModules().pods}) {
+  for (const auto* set : {&GuestModules().devices, &GuestModules().pods, &GuestModules().pc}) {
     for (const std::string& m : *set) inputs += m + ",";
     inputs += ";";
   }
@@ -296,10 +300,16 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
   MINI_ASSIGN_OR_RETURN(modules.devices, ModuleOrder(kernel.dir / "modules", GuestModules().devices));
   MINI_ASSIGN_OR_RETURN(std::vector<std::string> pods,
                         ModuleOrder(kernel.dir / "modules", GuestModules().pods));
+  MINI_ASSIGN_OR_RETURN(std::vector<std::string> pc,
+                        ModuleOrder(kernel.dir / "modules", GuestModules().pc));
+  auto in_devices = [&](const std::string& m) {
+    return std::find(modules.devices.begin(), modules.devices.end(), m) != modules.devices.end();
+  };
   for (const std::string& m : pods) {
-    if (std::find(modules.devices.begin(), modules.devices.end(), m) == modules.devices.end()) {
-      modules.pods.push_back(m);
-    }
+    if (!in_devices(m)) modules.pods.push_back(m);
+  }
+  for (const std::string& m : pc) {
+    if (!in_devices(m)) modules.pc.push_back(m);
   }
   fs::path work = dir / ("build-" + key);
   MINI_RETURN_IF_ERROR(RemoveAll(work));
@@ -320,7 +330,7 @@ Result<GuestImage> EnsureGuestImage(const GuestImageOptions& o) {
     if (name.starts_with("initrd-") && e.path() != image.initrd) (void)RemoveAll(e.path());
   }
   spdlog::info("guest image {} ({} modules)", image.initrd.string(),
-               modules.devices.size() + modules.pods.size());
+               modules.devices.size() + modules.pods.size() + modules.pc.size());
   return image;
 }
 

@@ -30,9 +30,10 @@ struct GuestImageOptions {
 };
 
 /// Modules loaded at boot, with what they depend on: the machine's devices, which /init waits
-/// for, and what pods need, loaded meanwhile on the other vCPU.
+/// for; what pods need, loaded meanwhile on the other vCPU; and a PC's disks, CD drives and
+/// NIC (VirtualBox's), loaded only when the host gave no fw_cfg configuration.
 struct GuestModuleSets {
-  std::vector<std::string> devices, pods;
+  std::vector<std::string> devices, pods, pc;
 };
 const GuestModuleSets& GuestModules();
 

@@ -53,17 +53,30 @@ Result<fs::path> KernelDeb(const fs::path& debs, const std::function<void(const 
   return KernelDeb(debs, say);
 }
 
+// The module directories extracted; a kernel extracted with another list is extracted again.
+constexpr const char* kModuleDirs[] = {
+    "kernel/fs/", "kernel/net/", "kernel/crypto/", "kernel/lib/", "kernel/arch/", "kernel/block/",
+    "kernel/drivers/virtio/", "kernel/drivers/block/", "kernel/drivers/net/",
+    "kernel/drivers/char/", "kernel/drivers/firmware/", "kernel/drivers/input/",
+    "kernel/drivers/acpi/",
+    // VirtualBox's disks and CD drives: SATA (AHCI) or IDE (PIIX) under the SCSI disk and CD
+    // drivers.
+    "kernel/drivers/ata/", "kernel/drivers/scsi/", "kernel/drivers/cdrom/"};
+
+std::string ModuleDirList() {
+  std::string list;
+  for (const char* dir : kModuleDirs) list += std::string(dir) + "\n";
+  return list;
+}
+
 bool WantedModuleDir(const std::string& rel) {
-  for (const char* dir : {"kernel/fs/", "kernel/net/", "kernel/crypto/", "kernel/lib/",
-                          "kernel/arch/", "kernel/drivers/virtio/", "kernel/drivers/block/",
-                          "kernel/drivers/net/", "kernel/drivers/char/", "kernel/drivers/firmware/",
-                          "kernel/drivers/input/", "kernel/drivers/acpi/"}) {
+  for (const char* dir : kModuleDirs) {
     if (rel.starts_with(dir)) return true;
   }
   return false;
 }
 
-// cache/kernel/<deb>/vmlinux and modules/<name>.ko (flat), plus "version".
+// cache/kernel/<deb>/vmlinux and modules/<name>.ko (flat), plus "version" and "module-dirs".
 Status ExtractKernel(const fs::path& deb, const fs::path& dir, const std::function<void(const std::string&)>& say) {
   say("Extracting the guest kernel from " + deb.filename().string() + " ...");
   fs::path tmp = dir.string() + ".tmp";
@@ -91,6 +104,8 @@ Status ExtractKernel(const fs::path& deb, const fs::path& dir, const std::functi
   if (!have_kernel) {
     return Error(Code::kInvalidArgument, "{} holds no /boot/vmlinuz", deb.string());
   }
+  MINI_RETURN_IF_ERROR(
+      AtomicWriteFile(tmp / "module-dirs", ModuleDirList(), 0644, Durability::kVolatile));
   MINI_RETURN_IF_ERROR(AtomicWriteFile(tmp / "version", version, 0644, Durability::kVolatile));
   MINI_RETURN_IF_ERROR(RemoveAll(dir));
   std::error_code ec;
@@ -104,7 +119,10 @@ Result<Kernel> EnsureKernel(const fs::path& cache_dir,
                              const std::function<void(const std::string&)>& say) {
   MINI_ASSIGN_OR_RETURN(fs::path deb, KernelDeb(cache_dir / "debs", say));
   fs::path dir = cache_dir / "kernel" / deb.stem();
-  if (!fs::exists(dir / "version")) MINI_RETURN_IF_ERROR(ExtractKernel(deb, dir, say));
+  auto dirs = ReadFile(dir / "module-dirs");
+  if (!fs::exists(dir / "version") || !dirs.ok() || *dirs != ModuleDirList()) {
+    MINI_RETURN_IF_ERROR(ExtractKernel(deb, dir, say));
+  }
   MINI_ASSIGN_OR_RETURN(std::string version, ReadFile(dir / "version"));
   return Kernel{dir, version};
 }

@@ -2,8 +2,8 @@
 // hypervisors that cannot boot a kernel directly (VirtualBox) and for anyone who wants one. It
 // holds the same initramfs as the direct-boot drivers use, but GRUB boots the kernel's
 // compressed bzImage: decompressing it costs ~5.5 s more per boot under software emulation.
-// The guest still reads its configuration from fw_cfg, which QEMU gives and VirtualBox does
-// not.
+// The guest reads its configuration from fw_cfg when QEMU gives one, else from a MINI_CONFIG
+// volume (config_iso.h), which the virtualbox driver puts in a second DVD drive.
 #pragma once
 
 #include <filesystem>

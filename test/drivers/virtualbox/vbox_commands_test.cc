@@ -15,6 +15,7 @@ TEST_SUITE("drivers/virtualbox") {
     c.iso = "/cache/mini.iso";
     c.disk = "/m/demo/disk.vdi";
     c.console_log = "/logs/console.log";
+    c.config_iso = "/m/config.iso";
     c.api_port = 40001;
     c.ssh_port = 40002;
     return c;
@@ -40,11 +41,23 @@ TEST_SUITE("drivers/virtualbox") {
     CHECK(modify.back() == "/logs/console.log");
     CHECK(cmds[2].back() == "apiserver,tcp,127.0.0.1,40001,,8443");
     CHECK(cmds[3].back() == "ssh,tcp,127.0.0.1,40002,,22");
-    CHECK(cmds[4][1] == "storagectl");
+    CHECK(cmds[4] == Argv{"VBoxManage", "storagectl", "demo", "--name", "SATA", "--add", "sata",
+                          "--controller", "IntelAhci", "--portcount", "3", "--hostiocache", "on"});
     CHECK(cmds[5].back() == "/cache/mini.iso");
     CHECK(cmds[6] == Argv{"VBoxManage", "createmedium", "disk", "--filename", "/m/demo/disk.vdi",
                           "--size", "5000", "--format", "VDI"});
     CHECK(cmds[7].back() == "/m/demo/disk.vdi");
+  }
+
+  TEST_CASE("the configuration ISO goes into a second DVD drive on the same controller") {
+    CHECK(AttachConfigCommand(Sample()) ==
+          Argv{"VBoxManage", "storageattach", "demo", "--storagectl", "SATA", "--port", "2",
+               "--device", "0", "--type", "dvddrive", "--medium", "/m/config.iso"});
+    for (const Argv& create : CreateCommands(Sample())) {
+      for (size_t i = 0; i + 1 < create.size(); ++i) {
+        if (create[i] == "--port") CHECK(create[i + 1] != "2");
+      }
+    }
   }
 
   TEST_CASE("start, stop and delete") {
