@@ -35,8 +35,7 @@ json::object ToJson(const ImageRecord& r) {
                       {"names", StringArray(r.names)},
                       {"layers", std::move(layers)},
                       {"size", r.size},
-                      {"created", r.created},
-                      {"users", StringArray(r.users)}};
+                      {"created", r.created}};
 }
 
 Result<std::vector<std::string>> StringsOf(const json::object& o, std::string_view key) {
@@ -81,7 +80,6 @@ Result<ImageRecord> FromJson(const json::value& v) {
   MINI_ASSIGN_OR_RETURN(r.id, DigestOf(o, "id"));
   MINI_ASSIGN_OR_RETURN(r.manifest, DigestOf(o, "manifest"));
   MINI_ASSIGN_OR_RETURN(r.names, StringsOf(o, "names"));
-  MINI_ASSIGN_OR_RETURN(r.users, StringsOf(o, "users"));
   MINI_ASSIGN_OR_RETURN(r.size, GetInt(o, "size"));
   MINI_ASSIGN_OR_RETURN(r.created, GetString(o, "created"));
   const json::value* layers = o.if_contains("layers");
@@ -141,7 +139,44 @@ Result<std::vector<ImageRecord>> RecordFile::Read() const {
     }
     out.push_back(std::move(*record));
   }
+  MINI_RETURN_IF_ERROR(ReadUsers(out));
   return out;
+}
+
+Status RecordFile::ReadUsers(std::vector<ImageRecord>& records) const {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(UsersDir(), error)) {
+    auto image = ReadFile(entry.path());
+    if (!image.ok()) continue;  // released meanwhile, or torn by a crash: no longer a user
+    for (auto& r : records) {
+      if (r.id.String() == *image) r.users.push_back(entry.path().filename().string());
+    }
+  }
+  return Status::Ok();  // no users directory: no users
+}
+
+Status RecordFile::AddUser(const std::string& user, const Digest& image) const {
+  if (user.empty() || user == "." || user == ".." || user.find('/') != std::string::npos) {
+    return Error(Code::kInvalidArgument, "\"{}\" cannot name an image's user", user);
+  }
+  return AtomicWriteFile(UsersDir() / user, image.String(), 0600, Durability::kVolatile);
+}
+
+Status RecordFile::RemoveUser(const std::string& user) const {
+  if (user.empty() || user.find('/') != std::string::npos) return Status::Ok();
+  std::error_code error;
+  std::filesystem::remove(UsersDir() / user, error);
+  if (error) {
+    return Error(Code::kInternal, "removing the user {} of an image: {}", user, error.message());
+  }
+  return Status::Ok();
+}
+
+Status RecordFile::Inspect(
+    const std::function<Status(const std::vector<ImageRecord>&)>& use) const {
+  MINI_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(root_ / "images.lock", lock_timeout_));
+  MINI_ASSIGN_OR_RETURN(std::vector<ImageRecord> records, Read());
+  return use(records);
 }
 
 Status RecordFile::Update(const std::function<Status(std::vector<ImageRecord>&)>& change) const {

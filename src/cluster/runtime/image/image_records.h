@@ -33,19 +33,39 @@ struct ImageRecord {
   std::vector<std::string> users;   // containers running on it (see ImageStore::Acquire)
 };
 
+// The records of the store's images and who uses them. The records live in one small file,
+// <root>/images.json, replaced atomically and synced. Users are kept apart, one file per
+// container under <root>/users naming its image, written without syncing: a user matters only
+// while its container runs, no container outlives the machine, and the node releases the
+// users of containers it no longer has when it starts. Syncing them had cost every container
+// start and removal two fsyncs under the store's lock, one after another across a burst of pods.
+
 class RecordFile {
  public:
   RecordFile(std::filesystem::path root, std::chrono::milliseconds lock_timeout)
       : root_(std::move(root)), lock_timeout_(lock_timeout) {}
 
-  /// The records; none when the file does not exist yet. kInvalidArgument when it is damaged.
+  /// The records with their users; none when the file does not exist yet. kInvalidArgument
+  /// when it is damaged.
   Result<std::vector<ImageRecord>> Read() const;
-  /// Runs `change` on the current records under the lock and saves them if it returns OK.
-  /// kDeadlineExceeded when the lock stays taken longer than the timeout.
+  /// Runs `change` on the current records under the lock and saves them if it returns OK
+  /// (users are not saved this way: see AddUser). kDeadlineExceeded when the lock stays taken
+  /// longer than the timeout.
   Status Update(const std::function<Status(std::vector<ImageRecord>&)>& change) const;
+  /// Runs `use` on the current records under the lock, saving nothing.
+  Status Inspect(const std::function<Status(const std::vector<ImageRecord>&)>& use) const;
+
+  /// Records `user` (a container ID) as running on `image`; call within Inspect, so that no
+  /// removal or collection decides on the image meanwhile. kInvalidArgument for a user that
+  /// cannot be a file name.
+  Status AddUser(const std::string& user, const Digest& image) const;
+  /// Forgets `user`; unknown users are not an error.
+  Status RemoveUser(const std::string& user) const;
 
  private:
   std::filesystem::path File() const { return root_ / "images.json"; }
+  std::filesystem::path UsersDir() const { return root_ / "users"; }
+  Status ReadUsers(std::vector<ImageRecord>& records) const;
 
   std::filesystem::path root_;
   std::chrono::milliseconds lock_timeout_;

@@ -146,26 +146,18 @@ Result<ImageRecord> ImageStoreImpl::Get(std::string_view ref) {
 
 Result<ImageRecord> ImageStoreImpl::Acquire(std::string_view ref, const std::string& user) {
   ImageRecord acquired;
-  MINI_RETURN_IF_ERROR(records_.Update([&](std::vector<ImageRecord>& records) -> Status {
+  MINI_RETURN_IF_ERROR(records_.Inspect([&](const std::vector<ImageRecord>& records) -> Status {
     MINI_ASSIGN_OR_RETURN(Match m, FindImage(records, ref));
-    auto& users = records[m.index].users;
-    if (std::find(users.begin(), users.end(), user) == users.end()) {
-      users.push_back(user);
-    }
     acquired = records[m.index];
-    return Status::Ok();
+    if (std::find(acquired.users.begin(), acquired.users.end(), user) == acquired.users.end()) {
+      acquired.users.push_back(user);
+    }
+    return records_.AddUser(user, acquired.id);
   }));
   return acquired;
 }
 
-Status ImageStoreImpl::Release(const std::string& user) {
-  return records_.Update([&](std::vector<ImageRecord>& records) {
-    for (auto& r : records) {
-      EraseName(r.users, user);
-    }
-    return Status::Ok();
-  });
-}
+Status ImageStoreImpl::Release(const std::string& user) { return records_.RemoveUser(user); }
 
 Result<std::vector<fs::path>> ImageStoreImpl::LowerDirs(const ImageRecord& image) {
   std::vector<fs::path> dirs;

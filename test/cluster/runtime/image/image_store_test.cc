@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/files.h"
 #include "test/cluster/runtime/image/fixtures.h"
 #include "test/temp_dir.h"
 
@@ -238,6 +239,22 @@ TEST_SUITE("runtime/image/store") {
     CHECK(report->layers_removed == 2);
     CHECK(report->blobs_removed == 4);  // manifest, config, two layers
     CHECK(Count(f.dir / "store/layers") == 0);
+  }
+
+  TEST_CASE("users live beside the records: a reopened store sees them, images.json never") {
+    Fixture f;
+    REQUIRE(f.store->Load(f.Docker({Busybox()})).ok());
+    auto acquired = f.store->Acquire("mini-test/busybox:1", "container-a");
+    REQUIRE(acquired.ok());
+    CHECK(acquired->users == std::vector<std::string>{"container-a"});
+    CHECK(ReadFile(f.dir / "store/images.json")->find("container-a") == std::string::npos);
+    auto reopened = OpenImageStore(f.dir / "store").value();
+    CHECK(reopened->Get("mini-test/busybox:1")->users == std::vector<std::string>{"container-a"});
+    CHECK(f.store->Acquire("mini-test/busybox:1", "../escape").status().code() ==
+          Code::kInvalidArgument);
+    REQUIRE(reopened->Release("container-a").ok());
+    CHECK(f.store->Get("mini-test/busybox:1")->users.empty());
+    CHECK(f.store->Release("never-acquired").ok());
   }
 
   TEST_CASE("GC keeps what it is told to keep and what containers use") {
