@@ -582,5 +582,7 @@ mount | grep "$data" >/dev/null && fail "mounts outlived delete: $(mount | grep 
 [ -z "$(ip netns list | grep '^mini-')" ] || fail "network namespaces outlived delete: $(ip netns list)"
 nft list map ip mini-nat hostports 2>/dev/null | grep "tcp . $hostport : " >/dev/null &&
   fail "the nft forward of hostPort $hostport outlived delete"
+ip link show mini0 >/dev/null 2>&1 && fail "the pods' bridge mini0 outlived delete"
+nft list table ip mini-nat >/dev/null 2>&1 && fail "the NAT table mini-nat outlived delete"
 
 finish

@@ -41,6 +41,15 @@ Status CleanupNode(const fs::path& data_dir) {
     fs::remove(entry.path(), error);
   }
   UnmountRunDir(data_dir);
+  // Last the bridge and the NAT table, which the next start makes again, unless pods of
+  // another node on this host still hang off the bridge.
+  const network::BridgeOptions shared;
+  const fs::path members = fs::path("/sys/class/net") / shared.bridge / "brif";
+  if (fs::exists(members, error) && fs::is_empty(members, error)) {
+    MINI_ASSIGN_OR_RETURN(network::netlink::Socket host, network::netlink::Socket::Open());
+    MINI_RETURN_IF_ERROR(host.DeleteLink(shared.bridge));
+    (void)RunCommand({"nft", "delete", "table", "ip", shared.nat_table});
+  }
   return Status::Ok();
 }
 

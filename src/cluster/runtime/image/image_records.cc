@@ -143,31 +143,37 @@ Result<std::vector<ImageRecord>> RecordFile::Read() const {
   return out;
 }
 
+// <root>/users/<image hex>/<user>: empty files, so reading every user is listing directories.
 Status RecordFile::ReadUsers(std::vector<ImageRecord>& records) const {
   std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(UsersDir(), error)) {
-    auto image = ReadFile(entry.path());
-    if (!image.ok()) continue;  // released meanwhile, or torn by a crash: no longer a user
-    for (auto& r : records) {
-      if (r.id.String() == *image) r.users.push_back(entry.path().filename().string());
+  for (auto& r : records) {
+    for (const auto& entry : std::filesystem::directory_iterator(UsersDir() / r.id.hex(), error)) {
+      r.users.push_back(entry.path().filename().string());
     }
   }
-  return Status::Ok();  // no users directory: no users
+  return Status::Ok();  // no directory: no users
 }
 
 Status RecordFile::AddUser(const std::string& user, const Digest& image) const {
   if (user.empty() || user == "." || user == ".." || user.find('/') != std::string::npos) {
     return Error(Code::kInvalidArgument, "\"{}\" cannot name an image's user", user);
   }
-  return AtomicWriteFile(UsersDir() / user, image.String(), 0600, Durability::kVolatile);
+  MINI_RETURN_IF_ERROR(RemoveUser(user));  // a user runs on one image
+  std::filesystem::path dir = UsersDir() / image.hex();
+  MINI_RETURN_IF_ERROR(MakeDirs(dir));
+  return AtomicWriteFile(dir / user, "", 0600, Durability::kVolatile);
 }
 
 Status RecordFile::RemoveUser(const std::string& user) const {
   if (user.empty() || user.find('/') != std::string::npos) return Status::Ok();
   std::error_code error;
-  std::filesystem::remove(UsersDir() / user, error);
-  if (error) {
-    return Error(Code::kInternal, "removing the user {} of an image: {}", user, error.message());
+  for (const auto& image : std::filesystem::directory_iterator(UsersDir(), error)) {
+    std::error_code removed;
+    std::filesystem::remove(image.path() / user, removed);
+    if (removed) {
+      return Error(Code::kInternal, "removing the user {} of an image: {}", user,
+                   removed.message());
+    }
   }
   return Status::Ok();
 }

@@ -35,7 +35,7 @@ struct ImageRecord {
 
 // The records of the store's images and who uses them. The records live in one small file,
 // <root>/images.json, replaced atomically and synced. Users are kept apart, one file per
-// container under <root>/users naming its image, written without syncing: a user matters only
+// container under <root>/users/<image>, written without syncing: a user matters only
 // while its container runs, no container outlives the machine, and the node releases the
 // users of containers it no longer has when it starts. Syncing them had cost every container
 // start and removal two fsyncs under the store's lock, one after another across a burst of pods.
