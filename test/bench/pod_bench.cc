@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -36,6 +37,7 @@ struct Options {
   std::string image = "mini-test/busybox:1";
   int pid = 0;
   int sample_seconds = 10;
+  std::string bridge;  // the node's pod bridge, when it is on this host
 };
 
 std::string PodsPath(const std::string& name_space) {
@@ -230,6 +232,21 @@ void CreateNamespace(Connection& connection, const std::string& name) {
   }
 }
 
+// The kernel tears a deleted pod's network namespace down after the pod is gone from the API,
+// taking the network lock for each: a round started while the last one's hundred namespaces
+// were still going measured that teardown too. A round therefore starts once the node's
+// bridge has no port left.
+void WaitForBridgeEmpty(const std::string& bridge) {
+  if (bridge.empty()) return;
+  const std::filesystem::path ports = std::filesystem::path("/sys/class/net") / bridge / "brif";
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  std::error_code error;
+  while (std::filesystem::exists(ports, error) && !std::filesystem::is_empty(ports, error)) {
+    if (Clock::now() > deadline) throw std::runtime_error("the bridge " + bridge + " kept ports");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 // The control plane's CPU use over the next `seconds`, in percent of one core.
 double CpuPercent(int pid, int seconds) {
   double before = ProcessCpu(std::to_string(pid));
@@ -253,6 +270,8 @@ int Run(int argc, char** argv) {
   app.add_option("--image", options.image, "Image the pods run (already on the node)");
   app.add_option("--pid", options.pid, "Control plane PID, to report its CPU and RSS");
   app.add_option("--sample-seconds", options.sample_seconds, "Length of each CPU sample");
+  app.add_option("--bridge", options.bridge,
+                 "The node's pod bridge on this host: each round waits until it has no ports");
   CLI11_PARSE(app, argc, argv);
   try {
     connection.Prepare();
@@ -260,6 +279,7 @@ int Run(int argc, char** argv) {
     PrintResources(options, "idle");
     for (int count : options.counts) {
       std::string name_space = "pod-bench-" + run_id + "-" + std::to_string(count);
+      WaitForBridgeEmpty(options.bridge);
       CreateNamespace(connection, name_space);
       Startup startup = StartPods(connection, options, name_space, count);
       double max = *std::max_element(startup.millis.begin(), startup.millis.end());

@@ -41,7 +41,7 @@ sleep 5  # let start-up work settle: idle means idle
 
 "$bench" --server "$server" --ca "$MINI_HOME/ca.crt" \
   --cert "$MINI_HOME/profiles/$profile/client.crt" --key "$MINI_HOME/profiles/$profile/client.key" \
-  --pid "$pid" >"$work/run.tsv"
+  --pid "$pid" --bridge mini0 >"$work/run.tsv"
 
 printf '%-26s %8s %8s %8s %14s %26s %5s\n' metric p50_ms p99_ms max_ms all_running_s target met
 awk -F'\t' 'function yn(ok) { return ok ? "yes" : "NO" }
