@@ -8,6 +8,7 @@
 
 #include "cluster/api/meta/ids.h"
 #include "cluster/runtime/containers/user_lookup.h"
+#include "cluster/runtime/oci/cgroups.h"
 #include "common/command.h"
 #include "common/files.h"
 #include "common/poll_backoff.h"
@@ -215,6 +216,7 @@ Status ContainerManager::Remove(const std::string& id) {
   std::error_code error;
   if (!fs::exists(dir, error)) return Status::Ok();
   MINI_RETURN_IF_ERROR(Stop(id, std::chrono::milliseconds(0)));
+  oci::ReclaimContainerMemory(id);
   (void)RunCommand({options_.crun, "--root", options_.crun_root.string(), "delete", "-f", id});
   ReapShim(id);
   MINI_RETURN_IF_ERROR(mounter_->Unmount(dir / "bundle" / "rootfs"));

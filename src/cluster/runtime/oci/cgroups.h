@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "common/status.h"
 
@@ -14,5 +15,13 @@ enum class CgroupMode { kUnified, kLegacy };
 
 /// Which cgroup layout `root` (normally /sys/fs/cgroup) has, after preparing it as above.
 Result<CgroupMode> PrepareCgroups(const std::filesystem::path& root = "/sys/fs/cgroup");
+
+/// Reclaims the memory still charged to the exited container `id` (crun's cgroup /<id>),
+/// before its cgroup is removed. A removed cgroup still charged with page cache stays in the
+/// kernel as a dying cgroup until that memory is reclaimed, and hundreds of them slow every
+/// later cgroup operation: repeated rounds of 100 pods drifted from ~0.9 to ~2 s at p99.
+/// Best effort: a cgroup that is not there, or memory that cannot be reclaimed, is skipped.
+void ReclaimContainerMemory(const std::string& id,
+                            const std::filesystem::path& root = "/sys/fs/cgroup");
 
 }  // namespace mini::cluster::runtime::oci

@@ -154,5 +154,27 @@ TEST_SUITE("runtime/oci/shim") {
   }
 }
 
+TEST_SUITE("runtime/oci/cgroups") {
+  TEST_CASE("an exited container's memory is reclaimed through v1's force_empty or v2's reclaim") {
+    mini::testing::TempDir v1;
+    fs::create_directories(v1 / "memory/c1");
+    std::ofstream(v1 / "memory/c1/memory.force_empty").flush();
+    ReclaimContainerMemory("c1", v1.path());
+    CHECK(ReadFile(v1 / "memory/c1/memory.force_empty").value() == "0");
+
+    mini::testing::TempDir v2;
+    fs::create_directories(v2 / "c2");
+    std::ofstream(v2 / "c2/memory.current") << "8192\n";
+    std::ofstream(v2 / "c2/memory.reclaim").flush();
+    ReclaimContainerMemory("c2", v2.path());
+    CHECK(ReadFile(v2 / "c2/memory.reclaim").value() == "8192\n");
+
+    // Nothing to do, and nothing outside the cgroup tree touched, for these.
+    ReclaimContainerMemory("gone", v2.path());
+    ReclaimContainerMemory("../c2", v2.path());
+    CHECK_FALSE(fs::exists(v2 / "gone"));
+  }
+}
+
 }  // namespace
 }  // namespace mini::cluster::runtime::oci
