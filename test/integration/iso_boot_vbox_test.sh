@@ -9,18 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/iso_lib.sh"
 
-VM_CACHE=$2
-for tool in qemu-system-x86_64 grub-mkrescue xorriso openssl curl; do
-  command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/setup)"; exit 77; }
-done
-mkdir -p "$VM_CACHE" "$MINI_HOME"
-ln -s "$(realpath "$VM_CACHE")" "$MINI_HOME/cache"
-qemu=""
-trap '[ -n "$qemu" ] && kill -9 "$qemu" 2>/dev/null; cleanup' EXIT
-
-run "$MINI" iso -o "$WORK/mini.iso"
-expect_code 0 "mini iso"
-[ -s "$WORK/mini.iso" ] || { fail "no ISO written"; finish; }
+iso_setup "$2"
 
 # --- the configuration volume, from the files the host would hand over ---
 c=$WORK/pki

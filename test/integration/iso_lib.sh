@@ -2,6 +2,21 @@
 # certificates the host would make, the API server's answers, the node's readiness.
 # Sourced after lib.sh.
 
+# iso_setup VM_CACHE_DIR: skips the test without the tools, points MINI_HOME's cache at the
+# suite's, kills the test's QEMU ($qemu) at exit, and writes the guest ISO to $WORK/mini.iso.
+iso_setup() {
+  for tool in qemu-system-x86_64 grub-mkrescue xorriso openssl curl; do
+    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/setup)"; exit 77; }
+  done
+  mkdir -p "$1" "$MINI_HOME"
+  ln -s "$(realpath "$1")" "$MINI_HOME/cache"
+  qemu=""
+  trap '[ -n "$qemu" ] && kill -9 "$qemu" 2>/dev/null; cleanup' EXIT
+  run "$MINI" iso -o "$WORK/mini.iso"
+  expect_code 0 "mini iso"
+  [ -s "$WORK/mini.iso" ] || { fail "no ISO written"; finish; }
+}
+
 # make_pki DIR: a CA, the API server's certificate for 127.0.0.1, an admin client certificate.
 make_pki() {
   (
