@@ -67,13 +67,9 @@ class Kvm2Driver : public vm::Driver {
                "at its own address (mini ip)");
     }
     MINI_RETURN_IF_ERROR(Create(spec));
-    MINI_ASSIGN_OR_RETURN(vm::image::GuestImage image,
-                          vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
-    vm::HostFacts facts = vm::LoadHostFacts(spec.cache_dir);
-    if (!facts.kvm.usable) {
-      spec.say("! KVM is not usable here (" + facts.kvm.reason +
-               "): the VM runs under software emulation and starts more slowly");
-    }
+    MINI_ASSIGN_OR_RETURN(qemu::GuestBoot boot, qemu::PrepareGuestBoot(spec));
+    const vm::image::GuestImage& image = boot.image;
+    const vm::HostFacts& facts = boot.facts;
     if (KvmDeviceRootOnly()) {
       spec.say("! only root may open /dev/kvm, so libvirt probes QEMU again (~30 s) each time a "
                "machine is defined: `chgrp kvm /dev/kvm && chmod 660 /dev/kvm`, as udev does");

@@ -159,4 +159,16 @@ std::vector<std::string> SshCommand(const vm::MachineSpec& spec, const std::stri
   return argv;
 }
 
+Result<GuestBoot> PrepareGuestBoot(const vm::MachineSpec& spec) {
+  GuestBoot boot;
+  MINI_ASSIGN_OR_RETURN(boot.image,
+                        vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
+  boot.facts = vm::LoadHostFacts(spec.cache_dir);
+  if (!boot.facts.kvm.usable) {
+    spec.say("! KVM is not usable here (" + boot.facts.kvm.reason +
+             "): the VM runs under software emulation and starts more slowly");
+  }
+  return boot;
+}
+
 }  // namespace mini::drivers::qemu

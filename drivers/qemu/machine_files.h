@@ -9,6 +9,8 @@
 
 #include "common/status.h"
 #include "vm/driver.h"
+#include "vm/host_facts.h"
+#include "vm/image/guest_image.h"
 
 namespace mini::drivers::qemu {
 
@@ -44,5 +46,13 @@ std::vector<std::string> SshCommand(const vm::MachineSpec& spec, const std::stri
 
 /// The sparse data disk of spec.disk_size_mb, unless it exists.
 Status CreateDisk(const vm::MachineSpec& spec);
+
+/// What a QEMU guest boots with: the guest image (built or found in the cache) and the host's
+/// facts (is KVM usable). Says so when the guest will run under software emulation.
+struct GuestBoot {
+  vm::image::GuestImage image;
+  vm::HostFacts facts;
+};
+Result<GuestBoot> PrepareGuestBoot(const vm::MachineSpec& spec);
 
 }  // namespace mini::drivers::qemu

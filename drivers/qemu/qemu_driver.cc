@@ -49,13 +49,9 @@ class QemuDriver : public vm::Driver {
       }
     }
     MINI_RETURN_IF_ERROR(Create(spec));
-    MINI_ASSIGN_OR_RETURN(vm::image::GuestImage image,
-                          vm::image::EnsureGuestImage({spec.cache_dir, spec.mini_binary, spec.say}));
-    vm::HostFacts facts = vm::LoadHostFacts(spec.cache_dir);
-    if (!facts.kvm.usable) {
-      spec.say("! KVM is not usable here (" + facts.kvm.reason +
-               "): the VM runs under software emulation and starts more slowly");
-    }
+    MINI_ASSIGN_OR_RETURN(GuestBoot boot, PrepareGuestBoot(spec));
+    const vm::image::GuestImage& image = boot.image;
+    const vm::HostFacts& facts = boot.facts;
     MINI_ASSIGN_OR_RETURN(Ports ports, ChoosePorts(spec));
     MINI_ASSIGN_OR_RETURN(QemuConfig config, Config(spec, image, facts, ports));
     for (const fs::path& stale : {QmpSocket(spec), spec.machine_dir / "serial.sock"}) {
