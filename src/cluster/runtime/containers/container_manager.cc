@@ -10,6 +10,7 @@
 #include "cluster/runtime/containers/user_lookup.h"
 #include "cluster/runtime/oci/cgroups.h"
 #include "common/command.h"
+#include "common/dir_watch.h"
 #include "common/files.h"
 #include "common/poll_backoff.h"
 #include "common/process.h"
@@ -111,14 +112,14 @@ Status ContainerManager::Start(const ContainerRequest& request) {
   }
 
   auto deadline = std::chrono::steady_clock::now() + options_.start_timeout;
-  PollBackoff backoff(kPoll);
+  DirWatch shim_writes(dir);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string start = ReadOr(dir / "start");
     if (start.starts_with("error: ")) {
       return Status(Code::kFailedPrecondition, start.substr(7));
     }
     if (!start.empty()) return Status::Ok();
-    backoff.Sleep();
+    shim_writes.Wait(deadline);
   }
   return Status(Code::kDeadlineExceeded,
                 fmt::format("container {} did not start within {} s", request.id,
@@ -182,15 +183,15 @@ Status ContainerManager::Stop(const std::string& id, std::chrono::milliseconds g
     return !state.ok() || state->phase == ContainerState::Phase::kExited;
   };
   if (exited()) return Status::Ok();
+  // The shim records the exit in the container's directory.
+  DirWatch shim_writes(Dir(id));
   MINI_RETURN_IF_ERROR(Signal(id, "TERM"));
   auto deadline = std::chrono::steady_clock::now() + grace;
-  PollBackoff backoff(kPoll);
-  while (!exited() && std::chrono::steady_clock::now() < deadline) backoff.Sleep();
+  while (!exited() && std::chrono::steady_clock::now() < deadline) shim_writes.Wait(deadline);
   if (exited()) return Status::Ok();
   MINI_RETURN_IF_ERROR(Signal(id, "KILL"));
   deadline = std::chrono::steady_clock::now() + kKillWait;
-  backoff = PollBackoff(kPoll);
-  while (!exited() && std::chrono::steady_clock::now() < deadline) backoff.Sleep();
+  while (!exited() && std::chrono::steady_clock::now() < deadline) shim_writes.Wait(deadline);
   return exited() ? Status::Ok()
                   : Status(Code::kDeadlineExceeded, fmt::format("container {} did not die", id));
 }
