@@ -107,6 +107,24 @@ TEST_SUITE("store/mvcc/watch_hub") {
     hub->Shutdown();
   }
 
+  TEST_CASE("a watcher that matches none of many commits still gets the first one it matches") {
+    auto hub = WatchHub::Start(0, 0, {});
+    auto other = std::make_shared<WatchCollector>();
+    auto future = std::make_shared<WatchCollector>();
+    WatchPtr w1 = hub->Watch("/other/", true, 1, other).value();
+    // From revision 20 on: the commits below it match its key, and must not move it back.
+    WatchPtr w2 = hub->Watch("/k/1", false, 20, future).value();
+    for (int64_t first = 1; first <= 19; first += 3) {
+      hub->Publish(Changes(first, first + 2));
+    }
+    hub->Publish({Put(22, "/k/1"), Put(23, "/other/x")});
+    REQUIRE(other->WaitForEvents(1));
+    REQUIRE(future->WaitForEvents(1));
+    CHECK(Revisions(other->Events()) == std::vector<int64_t>{23});
+    CHECK(Revisions(future->Events()) == std::vector<int64_t>{22});
+    hub->Shutdown();
+  }
+
   TEST_CASE("Cancel waits for a delivery in progress, and nothing follows it") {
     auto hub = WatchHub::Start(0, 0, {});
     auto slow = std::make_shared<BlockingSink>();
