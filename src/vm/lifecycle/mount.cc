@@ -69,10 +69,10 @@ Status MountHostDir(const Context& ctx, const std::string& profile, const MountR
   MINI_RETURN_IF_ERROR(CheckPaths(request));
   MINI_ASSIGN_OR_RETURN(ClusterConfig config, LoadProfile(ctx.home, profile));
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/false));
-  MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
-  MINI_RETURN_IF_ERROR(RequireRunning(profile, state));
   auto route = machine.driver->RouteToHost(machine.spec);
   if (!route.ok()) return route.status().WithReason("GUEST_MOUNT");
+  MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
+  MINI_RETURN_IF_ERROR(RequireRunning(profile, state));
 
   std::string host = fs::absolute(request.host_dir).lexically_normal().string();
   ctx.say(fmt::format("Mounting host path {} into VM as {} ...", host, request.guest_dir));

@@ -11,6 +11,7 @@ namespace {
 
 constexpr uint64_t kGetattrBasic = 0x7ff;  // mode, nlink, uid, gid, rdev, times, ino, size, blocks
 constexpr uint32_t kMaxFids = 1 << 16;
+constexpr uint32_t kMinMsize = 4096;
 
 enum SetattrValid : uint32_t {
   kSetMode = 0x1,
@@ -137,7 +138,10 @@ int Session::Version(Reader& r, Writer& w) {
   std::string_view version = r.Str();
   if (!r.ok()) return kMalformed;
   fids_.clear();
-  msize_ = std::max<uint32_t>(std::min(msize, max_msize_), 4096);
+  // The reply may lower the client's msize, never raise it; one too small for a walk's reply
+  // cannot work at all.
+  if (msize < kMinMsize) return EINVAL;
+  msize_ = std::min(msize, max_msize_);
   w.U32(msize_).Str(version.starts_with("9P2000.L") ? "9P2000.L" : "unknown");
   return 0;
 }

@@ -139,6 +139,7 @@ TEST_SUITE("vm/ninep/server") {
                       kTversion + 1));
     CHECK(old.U32() == 8192);
     CHECK(old.Str() == "unknown");
+    CHECK(c.Fails(std::move(Writer(kTversion, kNoTag).U32(100).Str("9P2000.L"))) == EINVAL);
   }
 
   TEST_CASE("a host file is walked to, opened and read") {
