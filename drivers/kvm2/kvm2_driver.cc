@@ -195,6 +195,12 @@ class Kvm2Driver : public vm::Driver {
     return qemu::SshCommand(spec, plan.GuestIP(), 22, command);
   }
 
+  // The host's address on the machine's own network: only the machine (and the host) reach it.
+  Result<vm::HostRoute> RouteToHost(const MachineSpec& spec) override {
+    MINI_ASSIGN_OR_RETURN(NetworkPlan plan, ReadPlan(spec));
+    return vm::HostRoute{plan.HostIP(), plan.HostIP()};
+  }
+
  private:
   // Defining a domain costs libvirt 9.0 about 50 s on a host whose KVM is present but too slow
   // (it probes QEMU again), starting one a second: the domain is defined only when its XML

@@ -99,6 +99,15 @@ class NativeDriver : public vm::Driver {
     return vm::Endpoint{"127.0.0.1", spec.apiserver_port};
   }
 
+  // The node is this host: there is nothing to share into.
+  Result<vm::HostRoute> RouteToHost(const MachineSpec& spec) override {
+    return Error(Code::kFailedPrecondition,
+                 "the \"{}\" profile runs on the native driver, whose node is this host: pods "
+                 "already see host directories",
+                 spec.name)
+        .WithAdvice("use the host directory directly, e.g. as a hostPath volume");
+  }
+
  private:
   static std::vector<std::string> ControlPlaneArgs(const MachineSpec& spec) {
     std::vector<std::string> args = {spec.mini_binary.string(),

@@ -141,6 +141,12 @@ class QemuDriver : public vm::Driver {
     return SshCommand(spec, "127.0.0.1", ports.ssh, command);
   }
 
+  // User-mode networking turns the guest's connections to its gateway into connections to the
+  // host's loopback, so nothing listens beyond this host.
+  Result<vm::HostRoute> RouteToHost(const MachineSpec&) override {
+    return vm::HostRoute{"127.0.0.1", kHostAlias};
+  }
+
  private:
   Result<QemuConfig> Config(const MachineSpec& spec, const vm::image::GuestImage& image,
                             const vm::HostFacts& facts, const Ports& ports) {

@@ -17,6 +17,8 @@ namespace mini::drivers::qemu {
 inline constexpr std::chrono::seconds kStopGrace{60};
 /// The guest's address on QEMU's user-mode network.
 inline constexpr char kGuestIP[] = "10.0.2.15";
+/// The address by which the guest reaches the host's 127.0.0.1 on that network.
+inline constexpr char kHostAlias[] = "10.0.2.2";
 inline constexpr int64_t kMinMemoryMb = 1024;
 inline constexpr int64_t kMinDiskMb = 2048;
 

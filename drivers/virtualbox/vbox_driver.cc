@@ -22,6 +22,8 @@ namespace {
 
 // NAT: the guest's address on VirtualBox's NAT network, as on QEMU's user network.
 constexpr char kGuestIP[] = "10.0.2.15";
+// NAT gives the guest the host's loopback at this address, as QEMU's user network does.
+constexpr char kHostAlias[] = "10.0.2.2";
 constexpr uint16_t kGuestApiPort = 8443;
 
 Result<std::string> VBox(const Argv& argv) {
@@ -121,6 +123,16 @@ class VirtualBoxDriver : public vm::Driver {
   Result<vm::Endpoint> ApiEndpoint(const MachineSpec& spec) override {
     MINI_ASSIGN_OR_RETURN(qemu::Ports ports, qemu::ReadPorts(spec));
     return vm::Endpoint{"127.0.0.1", ports.api};
+  }
+
+  Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
+                                                const std::vector<std::string>& command) override {
+    MINI_ASSIGN_OR_RETURN(qemu::Ports ports, qemu::ReadPorts(spec));
+    return qemu::SshCommand(spec, "127.0.0.1", ports.ssh, command);
+  }
+
+  Result<vm::HostRoute> RouteToHost(const MachineSpec&) override {
+    return vm::HostRoute{"127.0.0.1", kHostAlias};
   }
 
  private:

@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   for (auto set_up : {SetUpStart, SetUpStop, SetUpDelete, SetUpStatus, SetUpProfile, SetUpConfig,
                       SetUpUpdateContext, SetUpKubectl, SetUpIp, SetUpLogs, SetUpVersion,
                       SetUpCompletion, SetUpControlPlane, SetUpShim, SetUpImage, SetUpSsh, SetUpCp,
-                      SetUpPause, SetUpIso}) {
+                      SetUpPause, SetUpIso, SetUpMount}) {
     set_up(app, globals);
   }
   std::vector<std::string> args(argv, argv + argc);

@@ -41,6 +41,12 @@ struct SharedDir {
   std::string guest;
 };
 
+/// How the machine reaches a server on the host (`mini mount`'s file server).
+struct HostRoute {
+  std::string bind;  // the host address such a server listens on
+  std::string dial;  // the address the machine connects to
+};
+
 /// Everything a driver needs to know about the machine it manages.
 struct MachineSpec {
   std::string name;                   // the profile name; also the node name
@@ -114,6 +120,12 @@ class Driver {
     (void)spec;
     (void)command;
     return Error(Code::kUnimplemented, "this driver has no shell into its machine");
+  }
+  /// Where a host server must listen for the running machine to reach it, and the address the
+  /// machine dials. kUnimplemented for drivers without such a route.
+  virtual Result<HostRoute> RouteToHost(const MachineSpec& spec) {
+    (void)spec;
+    return Error(Code::kUnimplemented, "this driver has no route from its machine to the host");
   }
 };
 using DriverPtr = std::unique_ptr<Driver>;

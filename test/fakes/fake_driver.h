@@ -23,6 +23,7 @@ class FakeDriver : public vm::Driver {
     std::map<std::string, std::unique_ptr<cluster::apiserver::Server>> servers;
     std::map<std::string, bool> crashed;
     bool die_on_start = false;  // Start "succeeds" but the machine is dead at once
+    int shell_exit = 0;         // what commands run through ShellCommand exit with
     std::shared_ptr<cluster::apiserver::Router> router = MakeRouter();
   };
 
@@ -90,6 +91,17 @@ class FakeDriver : public vm::Driver {
     auto it = world_->servers.find(spec.name);
     return vm::Endpoint{"127.0.0.1",
                         it == world_->servers.end() ? uint16_t{1} : it->second->port()};
+  }
+  // Commands "run in the machine" are recorded and run nothing.
+  Result<std::vector<std::string>> ShellCommand(const vm::MachineSpec&,
+                                                const std::vector<std::string>& command) override {
+    std::string line = "Shell";
+    for (const auto& word : command) line += " " + word;
+    world_->calls.push_back(line);
+    return std::vector<std::string>{"sh", "-c", "exit " + std::to_string(world_->shell_exit)};
+  }
+  Result<vm::HostRoute> RouteToHost(const vm::MachineSpec&) override {
+    return vm::HostRoute{"127.0.0.1", "127.0.0.1"};
   }
 
  private:

@@ -39,6 +39,21 @@ expect_contains "$ERR" 'profile "nope" not found' "status of a missing profile"
 run "$MINI" start -p ../evil
 expect_code 14 "bad profile name"
 
+# mount: bad paths are refused before the profile is looked at, then a missing profile
+run "$MINI" mount "$WORK/nonexistent:/mnt/x"
+expect_code 35 "mount of a missing host directory"
+expect_contains "$ERR" "does not exist" "mount of a missing host directory"
+touch "$WORK/a-file"
+run "$MINI" mount "$WORK/a-file:/mnt/x"
+expect_code 34 "mount of a file"
+run "$MINI" mount "$WORK:relative"
+expect_code 14 "mount on a relative guest path"
+run "$MINI" mount "$WORK"
+expect_code 14 "mount without a guest path"
+run "$MINI" mount -p nope "$WORK:/mnt/x"
+expect_code 85 "mount on a missing profile"
+expect_contains "$ERR" 'profile "nope" not found' "mount on a missing profile"
+
 # config
 run "$MINI" config set memory 8g
 expect_code 0 "config set"

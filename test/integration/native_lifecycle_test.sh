@@ -64,6 +64,10 @@ run "$MINI" ip -p t1
 [[ "$OUT" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "mini ip printed '$OUT'"
 run "$MINI" logs -p t1 -n 5
 expect_contains "$OUT" "control plane ready" "mini logs"
+# The native node is this host: mount says so instead of sharing anything.
+run "$MINI" mount -p t1 "$WORK:/mnt/x"
+expect_code 81 "mount on the native driver"
+expect_contains "$ERR" "whose node is this host" "mount on the native driver says why"
 
 run "$MINI" start --driver=native -p t1 --apiserver-port="$port"
 expect_code 0 "second start"

@@ -2,10 +2,11 @@
 # The qemu driver end to end, with ONE real VM for the whole suite (software emulation here):
 # bad input refused before anything boots (too little memory or disk, a missing qemu, a taken
 # port, another Kubernetes version), `mini start` to a Ready node with the KVM self-test's
-# verdict, ssh, cp, --ports (also added at run time) and --mount-string, a pod running in the
-# guest from an image loaded into it, pause/unpause, a ConfigMap and a volume's file kept
-# across stop/start, a VM killed from outside (status shows it, start recovers), logs, and a
-# `mini delete` that leaves no process, file or kubeconfig entry behind.
+# verdict, ssh, cp, --ports (also added at run time), --mount-string, mini mount (and its
+# refusal on the stopped machine), a pod running in the guest from an image loaded into it,
+# pause/unpause, a ConfigMap and a volume's file kept across stop/start, a VM killed from
+# outside (status shows it, start recovers), logs, and a `mini delete` that leaves no process,
+# file or kubeconfig entry behind.
 #
 #   qemu_driver_test.sh MINI IMAGE_CACHE_DIR VM_CACHE_DIR
 source "$(dirname "$0")/lib.sh"
@@ -124,6 +125,33 @@ expect_code 0 "start --ports on a running machine"
 run curl -s "http://127.0.0.1:$fwd2/"
 [ "$OUT" = served ] || fail "a forward added at run time: '$OUT'"
 
+# --- mini mount: a directory shared at run time over 9P on TCP, gone after SIGINT ---
+mkdir -p "$WORK/live/sub"
+echo from-the-host > "$WORK/live/hello"
+"$MINI" mount "$WORK/live:/mnt/live" >"$WORK/mount.out" 2>"$WORK/mount.err" &
+mounter=$!
+for _ in $(seq 300); do
+  grep -q "Successfully mounted" "$WORK/mount.out" 2>/dev/null && break
+  kill -0 "$mounter" 2>/dev/null || break
+  sleep 0.2
+done
+expect_contains "$(cat "$WORK/mount.out")" "Successfully mounted $WORK/live to /mnt/live" \
+  "mini mount ($(cat "$WORK/mount.err"))"
+run "$MINI" ssh -- 'cat /mnt/live/hello && echo written-in-the-guest > /mnt/live/sub/from-guest'
+expect_code 0 "using the mounted directory in the guest"
+expect_contains "$OUT" from-the-host "the guest reads a host file through mini mount"
+[ "$(cat "$WORK/live/sub/from-guest" 2>/dev/null)" = written-in-the-guest ] ||
+  fail "the host sees a file the guest wrote through mini mount"
+run "$MINI" ssh -- 'cd /mnt/live && ls -A . sub'
+[ "$OUT" = "$(cd "$WORK/live" && ls -A . sub)" ] || fail "the guest lists the directory otherwise: $OUT"
+kill -INT "$mounter"
+wait "$mounter"
+mount_code=$?
+[ "$mount_code" -eq 0 ] || fail "mini mount exited $mount_code after SIGINT: $(cat "$WORK/mount.err")"
+expect_contains "$(cat "$WORK/mount.out")" "Unmounting /mnt/live" "mini mount unmounts on SIGINT"
+run "$MINI" ssh -- 'grep -c " /mnt/live " /proc/mounts'
+[ "$OUT" = 0 ] || fail "the guest still has the mount after SIGINT: $OUT"
+
 # --- a pod in the guest, with a file on the data disk ---
 run "$MINI" image load "$IMAGES/busybox.oci.tar"
 expect_code 0 "image load into the guest"
@@ -169,6 +197,9 @@ expect_code 0 "stop"
 [ -z "$(qemu_pid mini)" ] || fail "stop left the pid file"
 run "$MINI" status -o json
 [ "$(json_field "$OUT" Host)" = Stopped ] || fail "status after stop: $OUT"
+run "$MINI" mount "$WORK/live:/mnt/live"
+expect_code 81 "mount on a stopped machine"
+expect_contains "$ERR" "machine is Stopped" "mount on a stopped machine says why"
 start=$(date +%s.%N)
 run "$MINI" start
 expect_code 0 "start after stop"

@@ -26,6 +26,7 @@ void SetUpSsh(CLI::App& app, Globals& globals);
 void SetUpCp(CLI::App& app, Globals& globals);
 void SetUpPause(CLI::App& app, Globals& globals);
 void SetUpIso(CLI::App& app, Globals& globals);
+void SetUpMount(CLI::App& app, Globals& globals);
 
 /// Runs `mini image ARGS` in the profile's machine when its driver is a VM (loading `files`,
 /// copied in first); false when the store is on this host (the native driver).

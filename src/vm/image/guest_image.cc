@@ -252,9 +252,10 @@ Status WriteInitramfs(const fs::path& out, const Kernel& kernel, const ModuleLis
 const GuestModuleSets& GuestModules() {
   static const GuestModuleSets sets = {
       // The disk, the network card, fw_cfg (the configuration) and the power button, on
-      // virtio-mmio (microvm) or PCI (the pc and q35 machines libvirt and VirtualBox use).
+      // virtio-mmio (microvm) or PCI (the pc and q35 machines libvirt and VirtualBox use);
+      // 9p over virtio (--mount-string) and over TCP (mini mount).
       {"virtio_mmio", "virtio_pci", "virtio_blk", "virtio_net", "virtio_rng", "qemu_fw_cfg", "ext4", "button",
-       "evdev", "9pnet_virtio", "9p"},
+       "evdev", "9pnet_virtio", "9pnet_fd", "9p"},
       // Overlay roots, veth pairs on a bridge, nftables NAT for Services and hostPorts.
       {"overlay", "veth", "bridge", "br_netfilter", "nf_tables", "nft_chain_nat", "nft_nat",
        "nft_masq", "nft_ct", "nft_fib_inet", "nft_reject_inet", "nft_compat", "xt_conntrack",

@@ -57,6 +57,23 @@ Status PauseCluster(const Context& ctx, const std::string& profile, bool paused)
 Result<std::vector<std::string>> ShellCommand(const Context& ctx, const std::string& profile,
                                               const std::vector<std::string>& command);
 
+/// `mini mount HOST:GUEST`: a host directory shared into the running machine over 9P.
+struct MountRequest {
+  std::filesystem::path host_dir;
+  std::string guest_dir;  // absolute
+  uint16_t port = 0;      // the file server's; 0: any free port
+  uint32_t uid = 0;       // who the guest sees owning the serving user's files
+  uint32_t gid = 0;
+  uint32_t msize = 262144;  // the largest 9P message
+};
+
+/// Serves `request.host_dir` and mounts it in the machine, calls `wait` (which returns when
+/// the user wants the mount gone), then unmounts it and stops serving. kFailedPrecondition
+/// when the machine is not running or its driver has no route to the host (native: the node
+/// is the host), kNotFound / kInvalidArgument for bad paths.
+Status MountHostDir(const Context& ctx, const std::string& profile, const MountRequest& request,
+                    const std::function<void()>& wait);
+
 /// minikube's status fields. Values: Running, Stopped, Error, Nonexistent; Kubeconfig:
 /// Configured, Misconfigured, or Stopped when the host is not running.
 struct ClusterStatus {

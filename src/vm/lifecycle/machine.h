@@ -26,6 +26,9 @@ Result<FileLock> LockProfile(const Context& ctx, const std::string& profile);
 /// work wherever the driver could not start a machine now (e.g. without root).
 Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, bool check_host);
 
+/// Commands that reach into the machine need it running: kFailedPrecondition otherwise.
+Status RequireRunning(const std::string& profile, MachineState state);
+
 /// The CA, the serving certificate (for `node_ip` and the cluster's names) and the admin
 /// client certificate of a profile, created or renewed as needed.
 Status EnsureCertificates(const Context& ctx, const ClusterConfig& config,

@@ -3,15 +3,12 @@
 
 namespace mini::vm {
 
-namespace {
-// Commands that reach into the machine need it running.
 Status RequireRunning(const std::string& profile, MachineState state) {
   if (state == MachineState::kRunning) return Status::Ok();
   return Error(Code::kFailedPrecondition, "the \"{}\" machine is {}", profile, StateName(state))
       .WithAdvice("run \"mini start -p " + profile + "\" first")
       .WithReason("GUEST_NOT_RUNNING");
 }
-}  // namespace
 
 Result<std::vector<std::string>> ShellCommand(const Context& ctx, const std::string& profile,
                                               const std::vector<std::string>& command) {

@@ -1,11 +1,17 @@
 #include "vm/lifecycle/lifecycle.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <doctest/doctest.h>
 
 #include "common/files.h"
 #include "kubeconfig/kubeconfig.h"
 #include "test/fakes/fake_driver.h"
 #include "test/temp_dir.h"
+#include "vm/ninep/codec.h"
 
 namespace mini::vm {
 namespace {
@@ -37,6 +43,25 @@ struct Fixture {
     return false;
   }
 };
+
+// Whether a 9P server answers Tversion on 127.0.0.1:port.
+bool RversionFrom(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ninep::Writer w(ninep::kTversion, ninep::kNoTag);
+  w.U32(8192).Str("9P2000.L");
+  std::string m = std::move(w).Finish();
+  char reply[64] = {};
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+            ::write(fd, m.data(), m.size()) == static_cast<ssize_t>(m.size()) &&
+            ::read(fd, reply, sizeof reply) > static_cast<ssize_t>(ninep::kHeaderSize) &&
+            reply[4] == ninep::kTversion + 1;
+  ::close(fd);
+  return ok;
+}
 
 }  // namespace
 
@@ -192,6 +217,43 @@ TEST_SUITE("vm/lifecycle") {
     CHECK(kubeconfig::Check(f.ctx.kubeconfig, other).value() == kubeconfig::State::kConfigured);
     CHECK_FALSE(kubeconfig::CurrentContext(f.ctx.kubeconfig).value().has_value());
     CHECK(DeleteCluster(f.ctx, "t1").ok());  // deleting again is harmless
+  }
+
+  TEST_CASE("mount serves the directory while it waits, mounted and then unmounted in the guest") {
+    Fixture f;
+    REQUIRE(StartCluster(f.ctx, f.Request("t1")).ok());
+    std::filesystem::create_directories(f.dir / "share");
+    MountRequest request{f.dir / "share", "/mnt/x", 0, 1000, 1000, 65536};
+    bool answered = false;
+    Status s = MountHostDir(f.ctx, "t1", request, [&] {
+      const std::string& mount = f.world->calls.back();
+      CHECK(mount.starts_with("Shell mkdir -p '/mnt/x' && mount -t 9p -o trans=tcp,port="));
+      CHECK(mount.ends_with(",version=9p2000.L,msize=65536,dfltuid=1000,dfltgid=1000 127.0.0.1 "
+                            "'/mnt/x'"));
+      int port = std::stoi(mount.substr(mount.find("port=") + 5));
+      answered = RversionFrom(static_cast<uint16_t>(port));
+    });
+    CHECK(s.ok());
+    CHECK(answered);
+    CHECK(f.world->calls.back() == "Shell umount -l '/mnt/x'");
+    CHECK(f.Said("Successfully mounted"));
+    CHECK(StopCluster(f.ctx, "t1").ok());
+  }
+
+  TEST_CASE("mount refuses a stopped machine and a failed guest mount, without waiting") {
+    Fixture f;
+    REQUIRE(StartCluster(f.ctx, f.Request("t1")).ok());
+    std::filesystem::create_directories(f.dir / "share");
+    MountRequest request{f.dir / "share", "/mnt/x"};
+    bool waited = false;
+    f.world->shell_exit = 32;
+    Status failed = MountHostDir(f.ctx, "t1", request, [&] { waited = true; });
+    CHECK(failed.reason() == "GUEST_MOUNT");
+    CHECK(failed.message().find("exit code 32") != std::string::npos);
+    REQUIRE(StopCluster(f.ctx, "t1").ok());
+    Status stopped = MountHostDir(f.ctx, "t1", request, [&] { waited = true; });
+    CHECK(stopped.reason() == "GUEST_NOT_RUNNING");
+    CHECK_FALSE(waited);
   }
 }
 
