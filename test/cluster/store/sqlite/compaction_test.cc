@@ -102,8 +102,11 @@ TEST_SUITE("store/sqlite/compaction") {
     mini::testing::TempDir dir;
     auto log = OpenLog(dir / "mini.db");
     LoadOrFail(*log);
-    int64_t revision = WriteVersions(*log, 10, 3, 1 << 20, 1);  // 30 MiB: checkpoints due
-    CHECK(WalBytes(dir.path()) > (24u << 20));
+    // 30 MiB: checkpoints due. Usually the WAL then holds most of it; on a loaded machine an
+    // append can come 20 ms after the previous one and the WAL restarts early, which is right
+    // too: either way it has to end up short after the pause.
+    int64_t revision = WriteVersions(*log, 10, 3, 1 << 20, 1);
+    MESSAGE("WAL after 30 MiB of appends: ", WalBytes(dir.path()), " bytes");
     // The pause lets the worker copy the rest and restart; the next append then writes at
     // the beginning of the WAL, which is cut back to the connection's journal_size_limit.
     REQUIRE(log->WaitForBackground(std::chrono::seconds(30)));
