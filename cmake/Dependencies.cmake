@@ -10,7 +10,7 @@ find_package(doctest REQUIRED)
 find_package(SQLite3 REQUIRED)  # the embedded datastore (libsqlite3-dev)
 find_package(LibArchive 3.6 REQUIRED)  # image archives and layers (libarchive-dev)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(NLROUTE REQUIRED IMPORTED_TARGET libnl-route-3.0)  # pod networks (libnl-route-3-dev)
+pkg_check_modules(NLROUTE REQUIRED IMPORTED_TARGET libnl-route-3.0)  # pod and bridged VM networks (libnl-route-3-dev)
 include(doctest)  # doctest_discover_tests()
 
 # Asio and Beast are header-only; the definitions below keep their heavy parts out of most

@@ -5,13 +5,15 @@
 #include <mutex>
 #include <system_error>
 
-#include "cluster/kubelet/network/netlink.h"
+#include "net/netlink.h"
+#include "net/nftables.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "common/command.h"
 #include "common/files.h"
 
 namespace mini::cluster::kubelet::network {
 namespace fs = std::filesystem;
+namespace netlink = net::netlink;
 namespace {
 
 // Interface names are limited to 15 bytes, so the host end of a pod's veth is named by a
@@ -61,7 +63,7 @@ class BridgeNetwork final : public PodNetwork {
       auto forwards = ParseHostPortRecord(*text);
       if (forwards.ok()) {
         MINI_RETURN_IF_ERROR(
-            RunNftBatch(options_.state_dir / ("batch-" + id),
+            net::RunNftBatch(options_.state_dir / ("batch-" + id),
                         DeleteHostPortRules(options_.nat_table, forwards->pod_ip, forwards->ports))
                 .WithContext("removing the hostPorts of pod sandbox {}", id));
       } else {
@@ -90,7 +92,7 @@ class BridgeNetwork final : public PodNetwork {
     if (ports.empty()) return Status::Ok();
     MINI_RETURN_IF_ERROR(
         AtomicWriteFile(RecordPath(id), FormatHostPortRecord({ip, ports}), 0644, Durability::kVolatile));
-    return RunNftBatch(options_.state_dir / ("batch-" + id),
+    return net::RunNftBatch(options_.state_dir / ("batch-" + id),
                        AddHostPortRules(options_.nat_table, ip, ports))
         .WithContext("forwarding the hostPorts of pod sandbox {}", id);
   }
@@ -155,7 +157,7 @@ class BridgeNetwork final : public PodNetwork {
     for (const auto& [id, record] : ReadHostPortRecords(options_.state_dir)) {
       forwards += AddHostPortRules(table, record.pod_ip, record.ports);
     }
-    MINI_RETURN_IF_ERROR(RunNftBatch(options_.state_dir / "batch-hostports", forwards)
+    MINI_RETURN_IF_ERROR(net::RunNftBatch(options_.state_dir / "batch-hostports", forwards)
                              .WithContext("programming hostPort forwarding"));
     prepared_ = true;
     return Status::Ok();
