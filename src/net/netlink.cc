@@ -19,6 +19,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <thread>
 
@@ -105,6 +106,16 @@ Status DeleteNetns(const std::string& name) {
   const fs::path pin = NetnsPath(name);
   umount2(pin.c_str(), MNT_DETACH);  // fails harmlessly when nothing is pinned there
   if (unlink(pin.c_str()) != 0 && errno != ENOENT) return SystemError("removing " + pin.string());
+  return Status::Ok();
+}
+
+Status SetSysctl(const std::string& name, const std::string& value) {
+  // Written in place: a /proc/sys file cannot be replaced by a rename.
+  const fs::path path = fs::path("/proc/sys") / name;
+  std::ofstream out(path);
+  out << value;
+  out.close();
+  if (!out) return Status(Code::kInternal, "cannot write " + path.string());
   return Status::Ok();
 }
 

@@ -18,6 +18,9 @@ std::filesystem::path NetnsPath(const std::string& name);
 /// Deletes the pin; the namespace ends with its last process. OK when there is none.
 Status DeleteNetns(const std::string& name);
 
+/// Writes a kernel setting under /proc/sys ("net/ipv4/ip_forward").
+Status SetSysctl(const std::string& name, const std::string& value);
+
 /// A persistent tap device `name` (as `ip tuntap add mode tap` makes it), which a VM's
 /// emulator opens later by name; OK when it exists. DeleteLink removes it.
 Status CreateTap(const std::string& name);

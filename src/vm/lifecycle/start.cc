@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include <thread>
+#include <tuple>
 
 #include "common/files.h"
 #include "vm/lifecycle/lifecycle.h"
@@ -42,6 +43,17 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
           fmt::format("! The {} of an existing cluster cannot change; keeping {}. Run \"mini "
                       "delete -p {}\" first to change it.",
                       flag, kept, wanted.name));
+    }
+  }
+  // The network decides the machine's address, which its certificate and kubeconfig hold.
+  auto qemu_network = [](const std::string& n) { return n.empty() ? std::string("user") : n; };
+  for (auto [flag, kept, asked] :
+       {std::tuple{"network", qemu_network(existing.network), qemu_network(wanted.network)},
+        std::tuple{"kvm-network", existing.kvm_network, wanted.kvm_network}}) {
+    if (request.given.count(flag) && kept != asked) {
+      ctx.say(fmt::format("! The {} of an existing cluster cannot change; keeping \"{}\". Run "
+                          "\"mini delete -p {}\" first to change it.",
+                          flag, kept, wanted.name));
     }
   }
   if (!wanted.registry_mirrors.empty()) {

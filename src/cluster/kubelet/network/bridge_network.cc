@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <mutex>
 #include <system_error>
 
@@ -25,15 +24,6 @@ std::string HostVeth(const std::string& id) {
 }
 
 std::string NetnsName(const std::string& id) { return "mini-" + id; }
-
-// /proc/sys files are written in place: they cannot be replaced by a rename.
-Status WriteSysctl(const fs::path& path, std::string_view value) {
-  std::ofstream out(path);
-  out << value;
-  out.close();
-  if (!out) return Status(Code::kInternal, "cannot write " + path.string());
-  return Status::Ok();
-}
 
 class BridgeNetwork final : public PodNetwork {
  public:
@@ -131,12 +121,12 @@ class BridgeNetwork final : public PodNetwork {
     MINI_RETURN_IF_ERROR(host.ReplaceAddress(
         bridge, fmt::format("{}/{}", options_.cidr.Gateway(), options_.cidr.prefix)));
     MINI_RETURN_IF_ERROR(host.SetUp(bridge));
-    MINI_RETURN_IF_ERROR(WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1"));
+    MINI_RETURN_IF_ERROR(netlink::SetSysctl("net/ipv4/ip_forward", "1"));
     // A hostPort reached at 127.0.0.1 leaves through the bridge with that source, which the
     // kernel drops as martian unless the bridge may route it; the masquerade below then gives
     // it the gateway's address, which the pod can answer.
     MINI_RETURN_IF_ERROR(
-        WriteSysctl(fmt::format("/proc/sys/net/ipv4/conf/{}/route_localnet", bridge), "1"));
+        netlink::SetSysctl(fmt::format("net/ipv4/conf/{}/route_localnet", bridge), "1"));
     const std::string range = fmt::format("{}/{}", options_.cidr.Address(0), options_.cidr.prefix);
     const std::string& table = options_.nat_table;
     for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
