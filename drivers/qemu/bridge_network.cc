@@ -154,11 +154,12 @@ std::string GuestNetworkLine(const BridgePlan& plan, const std::string& nameserv
 
 Status RequireRoot() {
   if (::geteuid() == 0) return Status::Ok();
-  return Error(Code::kPermissionDenied,
+  // The exit code of the native driver's refusal to run without root.
+  return Error(Code::kFailedPrecondition,
                "--network=bridge needs root: it makes a bridge, a tap device and NAT rules on "
                "this host")
-      .WithAdvice("run mini as root (sudo), or use --network=user, which needs no root and "
-                  "forwards the API server from 127.0.0.1")
+      .WithAdvice("run it as root: sudo -E mini start --driver=qemu --network=bridge; or use "
+                  "--network=user, which needs no root and forwards the API server from 127.0.0.1")
       .WithReason("DRV_NEEDS_ROOT");
 }
 

@@ -55,7 +55,7 @@ std::string HostNameserver();
 /// The guest's "network" file line: "ADDRESS/24 GATEWAY DNS" (images/guest/init.sh).
 std::string GuestNetworkLine(const BridgePlan& plan, const std::string& nameserver);
 
-/// kPermissionDenied with what to do instead unless mini runs as root.
+/// kFailedPrecondition with what to do instead unless mini runs as root.
 Status RequireRoot();
 
 /// The kept plan; kNotFound when the machine has none (QEMU's user network).
