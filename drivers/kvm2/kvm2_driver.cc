@@ -141,7 +141,9 @@ class Kvm2Driver : public vm::Driver {
     if (DomainPtr d = virt->FindDomain(spec.name); d && virt->api().virDomainUndefine(d.get()) != 0) {
       return virt->Failed(Code::kInternal, "removing the domain " + spec.name);
     }
-    if (auto plan = ReadPlan(spec); plan.ok()) MINI_RETURN_IF_ERROR(RemoveNetwork(*virt, plan->name));
+    if (auto plan = ReadPlan(spec); plan.ok()) {
+      MINI_RETURN_IF_ERROR(ReleaseNetwork(*virt, *plan, spec.name));
+    }
     return RemoveAll(spec.machine_dir);
   }
 
