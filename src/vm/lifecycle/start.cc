@@ -130,6 +130,15 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/true));
   config.driver = machine.def->name;
   MINI_RETURN_IF_ERROR(CheckSizes(*machine.def, config));
+  // Said rather than refused, as minikube does with flags of another driver.
+  if (config.network == "bridge" && config.driver != "qemu") {
+    ctx.say(fmt::format("! --network=bridge is for the qemu driver; the {} driver ignores it",
+                        config.driver));
+  }
+  if (!config.kvm_network.empty() && config.driver != "kvm2") {
+    ctx.say(fmt::format("! --kvm-network is for the kvm2 driver; the {} driver ignores it",
+                        config.driver));
+  }
   for (const SharedDir& m : machine.spec.mounts) {
     if (!std::filesystem::is_directory(m.host)) {
       return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
