@@ -147,7 +147,8 @@ std::optional<std::string> PickReservation(const std::string& network_xml, const
     // From the top: dnsmasq hands out dynamic addresses from anywhere in the range, but people
     // who reserve by hand tend to start at the bottom.
     for (uint32_t a = *end; a >= *start && a != 0; --a) {
-      std::string text = fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+      std::string text =
+          fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
       if (!taken.count(text)) return text;
     }
     return std::nullopt;

@@ -47,18 +47,17 @@ struct NetworkPlan {
   std::string name;  // mini-<profile>, or the existing network's
   int third = 0;     // own network: 192.168.<third>.0/24
   std::string mac;
-  bool own = true;         // made and removed by the driver
-  std::string reserved;    // an existing network: the machine's address
+  bool own = true;       // made and removed by the driver
+  std::string reserved;  // an existing network: the machine's address
   std::string HostIP() const { return "192.168." + std::to_string(third) + ".1"; }
-  std::string GuestIP() const {
-    return own ? "192.168." + std::to_string(third) + ".2" : reserved;
-  }
+  std::string GuestIP() const { return own ? "192.168." + std::to_string(third) + ".2" : reserved; }
 };
 
 std::string NetworkXml(const NetworkPlan& plan, const std::string& host_name);
 
 /// The <host/> element of a network's DHCP section that reserves `ip` for `mac`.
-std::string DhcpHostXml(const std::string& mac, const std::string& host_name, const std::string& ip);
+std::string DhcpHostXml(const std::string& mac, const std::string& host_name,
+                        const std::string& ip);
 
 /// The address to reserve for `mac` on an existing network, given its XML and the addresses it
 /// has leased: the one already reserved for that MAC, else the highest of the first IPv4 DHCP

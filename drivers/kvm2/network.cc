@@ -66,7 +66,8 @@ Status UpdateDhcpHost(const Libvirt& virt, virNetworkPtr net, unsigned command,
   if (api.virNetworkIsActive(net) == 1) flags |= VIR_NETWORK_UPDATE_AFFECT_LIVE;
   if (api.virNetworkUpdate(net, command, section, -1, xml.c_str(), flags) == 0) return Status::Ok();
   if ((flags & VIR_NETWORK_UPDATE_AFFECT_LIVE) &&
-      api.virNetworkUpdate(net, command, section, -1, xml.c_str(), VIR_NETWORK_UPDATE_AFFECT_LIVE) == 0) {
+      api.virNetworkUpdate(net, command, section, -1, xml.c_str(),
+                           VIR_NETWORK_UPDATE_AFFECT_LIVE) == 0) {
     return Status::Ok();
   }
   return virt.Failed(Code::kFailedPrecondition, "changing the DHCP hosts of the network");
@@ -94,8 +95,10 @@ Status Reserve(const Libvirt& virt, const NetworkPlan& plan, const std::string& 
   MINI_RETURN_IF_ERROR(StartNetwork(virt, net.get(), plan.name, "see libvirtd's log"));
   if (HasHost(virt, net.get(), plan.mac)) {
     if (PickReservation(Xml(virt, net.get()), plan.mac, {}) == plan.reserved) return Status::Ok();
-    return Error(Code::kFailedPrecondition, "the network {} reserves another address than {} "
-                 "for the machine's MAC {}", plan.name, plan.reserved, plan.mac)
+    return Error(Code::kFailedPrecondition,
+                 "the network {} reserves another address than {} "
+                 "for the machine's MAC {}",
+                 plan.name, plan.reserved, plan.mac)
         .WithAdvice("remove that reservation (virsh net-edit " + plan.name + ")")
         .WithReason("DRV_KVM2_NETWORK");
   }
@@ -111,8 +114,9 @@ Result<NetworkPlan> PlanOnExisting(const Libvirt& virt, const vm::MachineSpec& s
   NetworkPtr net = virt.FindNetwork(name);
   if (!net) {
     return Error(Code::kNotFound, "the libvirt network \"{}\" (--kvm-network) does not exist", name)
-        .WithAdvice("see the networks with `virsh net-list --all`, or leave out --kvm-network "
-                    "for a network of the machine's own")
+        .WithAdvice(
+            "see the networks with `virsh net-list --all`, or leave out --kvm-network "
+            "for a network of the machine's own")
         .WithReason("DRV_KVM2_NETWORK");
   }
   MINI_RETURN_IF_ERROR(StartNetwork(virt, net.get(), name, "see libvirtd's log"));
@@ -120,9 +124,12 @@ Result<NetworkPlan> PlanOnExisting(const Libvirt& virt, const vm::MachineSpec& s
   std::optional<std::string> ip =
       PickReservation(Xml(virt, net.get()), p.mac, LeasedAddresses(virt.api(), net.get()));
   if (!ip) {
-    return Error(Code::kResourceExhausted, "the network {} has no free IPv4 address to give the "
-                 "machine by DHCP", name)
-        .WithAdvice("widen its DHCP range (virsh net-edit " + name + "), or leave out --kvm-network")
+    return Error(Code::kResourceExhausted,
+                 "the network {} has no free IPv4 address to give the "
+                 "machine by DHCP",
+                 name)
+        .WithAdvice("widen its DHCP range (virsh net-edit " + name +
+                    "), or leave out --kvm-network")
         .WithReason("DRV_KVM2_NETWORK");
   }
   p.reserved = *ip;
@@ -188,9 +195,9 @@ Status EnsureNetwork(const Libvirt& virt, const NetworkPlan& plan, const std::st
           .WithReason("DRV_KVM2_NETWORK");
     }
   }
-  return StartNetwork(virt, net.get(), plan.name,
-                      "dnsmasq-base must be installed, and no other bridge may use " +
-                          plan.HostIP() + "/24");
+  return StartNetwork(
+      virt, net.get(), plan.name,
+      "dnsmasq-base must be installed, and no other bridge may use " + plan.HostIP() + "/24");
 }
 
 Status ReleaseNetwork(const Libvirt& virt, const NetworkPlan& plan, const std::string& host_name) {

@@ -40,9 +40,12 @@ std::vector<std::pair<std::string, Ipv4Net>> HostAddresses() {
   if (::getifaddrs(&list) != 0) return out;
   for (ifaddrs* a = list; a != nullptr; a = a->ifa_next) {
     if (a->ifa_addr == nullptr || a->ifa_addr->sa_family != AF_INET) continue;
-    uint32_t mask = a->ifa_netmask ? ntohl(reinterpret_cast<sockaddr_in*>(a->ifa_netmask)->sin_addr.s_addr) : ~0u;
-    out.push_back({a->ifa_name, {ntohl(reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr),
-                                 PrefixOf(mask)}});
+    uint32_t mask = a->ifa_netmask
+                        ? ntohl(reinterpret_cast<sockaddr_in*>(a->ifa_netmask)->sin_addr.s_addr)
+                        : ~0u;
+    out.push_back(
+        {a->ifa_name,
+         {ntohl(reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr), PrefixOf(mask)}});
   }
   ::freeifaddrs(list);
   return out;
@@ -69,6 +72,10 @@ std::vector<Ipv4Net> HostRoutes() {
   return out;
 }
 
+Ipv4Net Slash24(int third) {
+  return {(192u << 24) | (168u << 16) | (static_cast<uint32_t>(third) << 8), 24};
+}
+
 // The subnets other machines of this home keep in their plans (kvm2's too: both name it
 // "subnet"), which their bridges may not hold now (stopped, or the host rebooted).
 std::vector<Ipv4Net> PlannedSubnets(const vm::MachineSpec& spec) {
@@ -81,14 +88,11 @@ std::vector<Ipv4Net> PlannedSubnets(const vm::MachineSpec& spec) {
     auto v = ParseJson(*text, "network.json");
     if (!v.ok() || !v->is_object()) continue;
     auto third = GetInt(v->get_object(), "subnet");
-    if (third.ok()) out.push_back({(192u << 24) | (168u << 16) | (static_cast<uint32_t>(*third) << 8), 24});
+    if (third.ok()) out.push_back(Slash24(static_cast<int>(*third)));
   }
   return out;
 }
 
-Ipv4Net NetOf(const BridgePlan& plan) {
-  return {(192u << 24) | (168u << 16) | (static_cast<uint32_t>(plan.third) << 8), 24};
-}
 
 }  // namespace
 
@@ -100,10 +104,8 @@ bool Overlap(const Ipv4Net& a, const Ipv4Net& b) {
 
 std::optional<int> FreeBridgeSubnet(const std::vector<Ipv4Net>& used) {
   for (int third = kFirstThird; third < 255; ++third) {
-    BridgePlan candidate;
-    candidate.third = third;
     bool taken = false;
-    for (const Ipv4Net& u : used) taken = taken || (u.prefix > 0 && Overlap(u, NetOf(candidate)));
+    for (const Ipv4Net& u : used) taken = taken || (u.prefix > 0 && Overlap(u, Slash24(third)));
     if (!taken) return third;
   }
   return std::nullopt;
@@ -158,15 +160,17 @@ Status RequireRoot() {
   return Error(Code::kFailedPrecondition,
                "--network=bridge needs root: it makes a bridge, a tap device and NAT rules on "
                "this host")
-      .WithAdvice("run it as root: sudo -E mini start --driver=qemu --network=bridge; or use "
-                  "--network=user, which needs no root and forwards the API server from 127.0.0.1")
+      .WithAdvice(
+          "run it as root: sudo -E mini start --driver=qemu --network=bridge; or use "
+          "--network=user, which needs no root and forwards the API server from 127.0.0.1")
       .WithReason("DRV_NEEDS_ROOT");
 }
 
 Result<BridgePlan> ReadBridgePlan(const vm::MachineSpec& spec) {
   MINI_ASSIGN_OR_RETURN(std::string text, ReadFile(PlanFile(spec)));
   MINI_ASSIGN_OR_RETURN(json::value v, ParseJson(text, PlanFile(spec).string()));
-  if (!v.is_object()) return Error(Code::kInvalidArgument, "{} is damaged", PlanFile(spec).string());
+  if (!v.is_object())
+    return Error(Code::kInvalidArgument, "{} is damaged", PlanFile(spec).string());
   BridgePlan p;
   MINI_ASSIGN_OR_RETURN(p.bridge, GetString(v.get_object(), "bridge"));
   MINI_ASSIGN_OR_RETURN(p.tap, GetString(v.get_object(), "tap"));
@@ -189,8 +193,11 @@ Result<BridgePlan> EnsureBridgePlan(const vm::MachineSpec& spec) {
         .WithReason("DRV_QEMU_NETWORK");
   }
   BridgePlan p = NamePlan(spec.machine_dir.string(), *third);
-  json::value v = {{"network", kBridgeNetwork}, {"bridge", p.bridge}, {"tap", p.tap},
-                   {"table", p.table}, {"subnet", p.third}};
+  json::value v = {{"network", kBridgeNetwork},
+                   {"bridge", p.bridge},
+                   {"tap", p.tap},
+                   {"table", p.table},
+                   {"subnet", p.third}};
   MINI_RETURN_IF_ERROR(MakeDirs(spec.machine_dir, 0700));
   MINI_RETURN_IF_ERROR(AtomicWriteFile(PlanFile(spec), PrettyJson(v), 0600));
   return p;
@@ -199,11 +206,12 @@ Result<BridgePlan> EnsureBridgePlan(const vm::MachineSpec& spec) {
 Status EnsureBridge(const vm::MachineSpec& spec, const BridgePlan& plan) {
   MINI_RETURN_IF_ERROR(RequireRoot());
   for (const auto& [name, net] : HostAddresses()) {
-    if (name != plan.bridge && Overlap(net, NetOf(plan))) {
-      return Error(Code::kFailedPrecondition, "{} already has an address in the machine's network {}",
-                   name, plan.Subnet())
+    if (name != plan.bridge && Overlap(net, Slash24(plan.third))) {
+      return Error(Code::kFailedPrecondition,
+                   "{} already has an address in the machine's network {}", name, plan.Subnet())
           .WithAdvice(fmt::format("remove that address, or \"mini delete -p {}\" and start again "
-                                  "for another subnet", spec.name))
+                                  "for another subnet",
+                                  spec.name))
           .WithReason("DRV_QEMU_NETWORK");
     }
   }

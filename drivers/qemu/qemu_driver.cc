@@ -190,8 +190,9 @@ class QemuDriver : public vm::Driver {
   // serves the API on the profile's port, as nothing stands between it and the host.
   Result<GuestConfigOptions> BridgeConfig(const MachineSpec& spec, QemuConfig& c) {
     if (!spec.ports.empty()) {
-      spec.say("! --ports is not needed with --network=bridge: the machine's ports are reachable "
-               "at its own address (mini ip)");
+      spec.say(
+          "! --ports is not needed with --network=bridge: the machine's ports are reachable "
+          "at its own address (mini ip)");
     }
     MINI_ASSIGN_OR_RETURN(BridgePlan plan, EnsureBridgePlan(spec));
     MINI_RETURN_IF_ERROR(EnsureBridge(spec, plan));
@@ -221,8 +222,10 @@ class QemuDriver : public vm::Driver {
               .WithReason("HOST_PORT_IN_USE");
         }
         if (log.find("tap") != std::string::npos) {
-          return failed.WithAdvice("the tap device of --network=bridge could not be opened; "
-                                   "\"mini delete\" removes it, and the next start makes it again")
+          return failed
+              .WithAdvice(
+                  "the tap device of --network=bridge could not be opened; "
+                  "\"mini delete\" removes it, and the next start makes it again")
               .WithReason("DRV_QEMU_NETWORK");
         }
         return failed.WithAdvice("see " + QemuLog(spec).string()).WithReason("GUEST_START");

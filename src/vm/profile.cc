@@ -94,9 +94,9 @@ Result<ClusterConfig> FromJson(const json::value& v) {
   MINI_ASSIGN_OR_RETURN(c.insecure_registries, GetStrings(o, "InsecureRegistry"));
   MINI_ASSIGN_OR_RETURN(c.ports, GetStrings(o, "ExposedPorts"));
   MINI_ASSIGN_OR_RETURN(c.mounts, GetStrings(o, "Mounts"));
-  for (auto [key, out] : {std::pair{"KVMQemuURI", &c.kvm_qemu_uri},
-                          std::pair{"Network", &c.network},
-                          std::pair{"KVMNetwork", &c.kvm_network}}) {
+  for (auto [key, out] :
+       {std::pair{"KVMQemuURI", &c.kvm_qemu_uri}, std::pair{"Network", &c.network},
+        std::pair{"KVMNetwork", &c.kvm_network}}) {
     if (const auto* s = o.if_contains(key); s != nullptr && s->is_string()) *out = s->get_string();
   }
   if (const auto* nodes = o.if_contains("Nodes"); nodes != nullptr && nodes->is_array() &&

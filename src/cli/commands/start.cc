@@ -35,8 +35,9 @@ Result<std::string> ParseNetwork(const std::string& text) {
   if (text == "builtin") return std::string("user");
   if (text.empty() || text == "user" || text == "bridge") return text;
   return Error(Code::kInvalidArgument, "invalid --network \"{}\"", text)
-      .WithAdvice("give user (QEMU's own network, the default; alias builtin) or bridge (a host "
-                  "bridge, as root)")
+      .WithAdvice(
+          "give user (QEMU's own network, the default; alias builtin) or bridge (a host "
+          "bridge, as root)")
       .WithReason("MK_USAGE");
 }
 

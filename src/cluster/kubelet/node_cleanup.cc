@@ -5,13 +5,13 @@
 
 #include <system_error>
 
-#include "net/netlink.h"
-#include "net/nftables.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/run_dir.h"
 #include "cluster/kubelet/volumes/empty_dir.h"
 #include "common/command.h"
 #include "common/files.h"
+#include "net/netlink.h"
+#include "net/nftables.h"
 
 namespace mini::cluster::kubelet {
 namespace fs = std::filesystem;

@@ -51,9 +51,10 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
        {std::tuple{"network", qemu_network(existing.network), qemu_network(wanted.network)},
         std::tuple{"kvm-network", existing.kvm_network, wanted.kvm_network}}) {
     if (request.given.count(flag) && kept != asked) {
-      ctx.say(fmt::format("! The {} of an existing cluster cannot change; keeping \"{}\". Run "
-                          "\"mini delete -p {}\" first to change it.",
-                          flag, kept, wanted.name));
+      ctx.say(
+          fmt::format("! The {} of an existing cluster cannot change; keeping \"{}\". Run "
+                      "\"mini delete -p {}\" first to change it.",
+                      flag, kept, wanted.name));
     }
   }
   if (!wanted.registry_mirrors.empty()) {

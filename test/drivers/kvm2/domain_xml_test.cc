@@ -126,8 +126,9 @@ TEST_SUITE("drivers/kvm2") {
   }
 
   TEST_CASE("a full range or one without IPv4 gives no reservation") {
-    std::string tiny = "<ip address='10.0.0.1' prefix='24'><dhcp><range start='10.0.0.2' "
-                       "end='10.0.0.3'/></dhcp></ip>";
+    std::string tiny =
+        "<ip address='10.0.0.1' prefix='24'><dhcp><range start='10.0.0.2' "
+        "end='10.0.0.3'/></dhcp></ip>";
     CHECK(PickReservation(tiny, "52:54:00:01:02:03", {"10.0.0.3"}) == "10.0.0.2");
     CHECK_FALSE(PickReservation(tiny, "52:54:00:01:02:03", {"10.0.0.2", "10.0.0.3"}).has_value());
     CHECK_FALSE(PickReservation("<network><name>isolated</name></network>", "m", {}).has_value());

@@ -4,11 +4,11 @@
 #include <mutex>
 #include <system_error>
 
-#include "net/netlink.h"
-#include "net/nftables.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "common/command.h"
 #include "common/files.h"
+#include "net/netlink.h"
+#include "net/nftables.h"
 
 namespace mini::cluster::kubelet::network {
 namespace fs = std::filesystem;
@@ -53,8 +53,9 @@ class BridgeNetwork final : public PodNetwork {
       auto forwards = ParseHostPortRecord(*text);
       if (forwards.ok()) {
         MINI_RETURN_IF_ERROR(
-            net::RunNftBatch(options_.state_dir / ("batch-" + id),
-                        DeleteHostPortRules(options_.nat_table, forwards->pod_ip, forwards->ports))
+            net::RunNftBatch(
+                options_.state_dir / ("batch-" + id),
+                DeleteHostPortRules(options_.nat_table, forwards->pod_ip, forwards->ports))
                 .WithContext("removing the hostPorts of pod sandbox {}", id));
       } else {
         // Kept, it would fail every teardown; the next start of the agent rebuilds the map.
@@ -83,7 +84,7 @@ class BridgeNetwork final : public PodNetwork {
     MINI_RETURN_IF_ERROR(
         AtomicWriteFile(RecordPath(id), FormatHostPortRecord({ip, ports}), 0644, Durability::kVolatile));
     return net::RunNftBatch(options_.state_dir / ("batch-" + id),
-                       AddHostPortRules(options_.nat_table, ip, ports))
+                            AddHostPortRules(options_.nat_table, ip, ports))
         .WithContext("forwarding the hostPorts of pod sandbox {}", id);
   }
 

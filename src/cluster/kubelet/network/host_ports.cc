@@ -179,7 +179,7 @@ Status RemoveRecordedHostPorts(const fs::path& state_dir, const std::string& tab
   for (const auto& [id, record] : ReadHostPortRecords(state_dir)) {
     if (have_map) {
       MINI_RETURN_IF_ERROR(net::RunNftBatch(state_dir / "batch-hostports-cleanup",
-                                       DeleteHostPortRules(table, record.pod_ip, record.ports))
+                                            DeleteHostPortRules(table, record.pod_ip, record.ports))
                                .WithContext("removing the hostPorts of pod sandbox {}", id));
     }
     fs::remove(state_dir / "hostports" / id, error);
