@@ -161,8 +161,8 @@ Status RequireRoot() {
                "--network=bridge needs root: it makes a bridge, a tap device and NAT rules on "
                "this host")
       .WithAdvice(
-          "run it as root: sudo -E mini start --driver=qemu --network=bridge; or use "
-          "--network=user, which needs no root and forwards the API server from 127.0.0.1")
+          "run mini as root (sudo -E mini ...), or start the machine with --network=user, which "
+          "needs no root and forwards the API server from 127.0.0.1")
       .WithReason("DRV_NEEDS_ROOT");
 }
 
