@@ -2,8 +2,9 @@
 # The qemu driver's bridged network (--network=bridge) end to end, with ONE VM: refused
 # without root and for an unknown network, `mini start` to a Ready node on a bridge, tap and
 # NAT table of the machine's own, the API server, ssh and a pod's hostPort reached at the
-# guest's address (which `mini ip` prints), the same address after stop/start, and a
-# `mini delete` that leaves no tap, bridge, nft table or QEMU behind.
+# guest's address (which `mini ip` prints), the host's nameserver reached from the guest, the
+# same address after stop/start, and a `mini delete` that leaves no tap, bridge, nft table or
+# QEMU behind.
 #
 #   qemu_bridge_test.sh MINI IMAGE_CACHE_DIR VM_CACHE_DIR
 source "$(dirname "$0")/lib.sh"
@@ -95,6 +96,16 @@ expect_contains "$OUT" "$P" "mini ssh reaches the guest at its address"
 expect_contains "$OUT" "$guest/24" "the guest has its fixed address"
 expect_contains "$OUT" "gateway-ok" "the guest reaches the host through the bridge"
 
+# Beyond the host through the NAT table: the host's nameserver answers the guest, when it is
+# not on this host and the host itself can resolve names.
+ns=$(awk '$1 == "nameserver" && $2 ~ /^[0-9.]+$/ && $2 !~ /^127\./ {print $2; exit}' /etc/resolv.conf)
+if [ -n "$ns" ] && ! ip -4 -o addr | grep " $ns/" >/dev/null && getent hosts deb.debian.org >/dev/null; then
+  run "$MINI" ssh -p "$P" -- 'nslookup deb.debian.org >/dev/null 2>&1 && echo resolved'
+  expect_contains "$OUT" resolved "the guest resolves names through the host's nameserver $ns"
+else
+  echo "not checked: the guest reaching beyond the host (no outside nameserver here)"
+fi
+
 # --- a pod, reached at the guest's address through its hostPort ---
 run "$MINI" image load -p "$P" "$IMAGES/busybox.oci.tar"
 expect_code 0 "image load into the guest"
@@ -111,7 +122,12 @@ spec:
 YAML
 k apply -f "$WORK/web.yaml"
 k wait --for=condition=Ready pod/web --timeout=120s
-run curl -s --max-time 5 "http://$guest:30080/"
+# Ready says the container started, not that httpd listens yet.
+for _ in $(seq 40); do
+  run curl -s --max-time 5 "http://$guest:30080/"
+  [ "$OUT" = served-by-a-pod ] && break
+  sleep 0.25
+done
 [ "$OUT" = served-by-a-pod ] || fail "the pod's hostPort at the guest's address: '$OUT'"
 
 # --- stop keeps the plan: the same address after a restart ---
