@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <sstream>
 #include <utility>
 
@@ -65,8 +66,8 @@ std::vector<Ipv4Net> HostRoutes() {
     std::string iface, dest, gateway, flags, refcnt, use, metric, mask;
     if (!(fields >> iface >> dest >> gateway >> flags >> refcnt >> use >> metric >> mask)) continue;
     // Hexadecimal in network byte order, as the kernel holds it.
-    uint32_t d = ntohl(static_cast<uint32_t>(std::stoul(dest, nullptr, 16)));
-    uint32_t m = ntohl(static_cast<uint32_t>(std::stoul(mask, nullptr, 16)));
+    uint32_t d = ntohl(static_cast<uint32_t>(std::strtoul(dest.c_str(), nullptr, 16)));
+    uint32_t m = ntohl(static_cast<uint32_t>(std::strtoul(mask.c_str(), nullptr, 16)));
     out.push_back({d, PrefixOf(m)});
   }
   return out;
