@@ -20,7 +20,7 @@ set_target_properties(LibArchive::LibArchive PROPERTIES
   INTERFACE_LINK_LIBRARIES "nettle;acl;lzma;zstd;lz4;bz2;z;xml2")
 add_link_options(LINKER:--as-needed)
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(NLROUTE REQUIRED IMPORTED_TARGET libnl-route-3.0)  # pod networks (libnl-route-3-dev)
+pkg_check_modules(NLROUTE REQUIRED IMPORTED_TARGET libnl-route-3.0)  # pod and bridged VM networks (libnl-route-3-dev)
 include(doctest)  # doctest_discover_tests()
 
 # Asio and Beast are header-only; the definitions below keep their heavy parts out of most

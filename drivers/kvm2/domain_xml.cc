@@ -1,10 +1,51 @@
 #include "drivers/kvm2/domain_xml.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
+#include <regex>
+#include <set>
 
 namespace mini::drivers::kvm2 {
+
+namespace {
+
+using Attributes = std::map<std::string, std::string>;
+
+// The attributes of every <tag> element, in document order. Enough for the XML libvirt writes
+// itself: one element per tag, attributes quoted, no entities in addresses.
+std::vector<Attributes> Elements(const std::string& xml, const std::string& tag) {
+  static const std::regex kAttribute(R"re((\w+)=(['"])(.*?)\2)re");
+  std::vector<Attributes> out;
+  const std::string open = "<" + tag;
+  for (size_t at = xml.find(open); at != std::string::npos; at = xml.find(open, at + 1)) {
+    size_t body = at + open.size();
+    if (body >= xml.size() || (xml[body] != ' ' && xml[body] != '/' && xml[body] != '>')) continue;
+    std::string attrs = xml.substr(body, xml.find('>', body) - body);
+    Attributes a;
+    for (std::sregex_iterator m(attrs.begin(), attrs.end(), kAttribute), end; m != end; ++m) {
+      a[m->str(1)] = m->str(3);
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::optional<uint32_t> Ipv4(const std::string& text) {
+  in_addr a{};
+  if (::inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
+  return ntohl(a.s_addr);
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+}  // namespace
 
 std::string XmlEscape(const std::string& text) {
   std::string out;
@@ -85,6 +126,34 @@ std::string NetworkXml(const NetworkPlan& p, const std::string& host_name) {
       "      <range start='192.168.{2}.2' end='192.168.{2}.254'/>\n"
       "      <host mac='{3}' name='{4}' ip='{5}'/>\n    </dhcp>\n  </ip>\n</network>\n",
       XmlEscape(p.name), p.HostIP(), p.third, p.mac, XmlEscape(host_name), p.GuestIP());
+}
+
+std::string DhcpHostXml(const std::string& mac, const std::string& host_name,
+                        const std::string& ip) {
+  return fmt::format("<host mac='{}' name='{}' ip='{}'/>", mac, XmlEscape(host_name), ip);
+}
+
+std::optional<std::string> PickReservation(const std::string& network_xml, const std::string& mac,
+                                           const std::vector<std::string>& leased) {
+  std::set<std::string> taken(leased.begin(), leased.end());
+  for (Attributes& host : Elements(network_xml, "host")) {
+    if (Lower(host["mac"]) == Lower(mac) && Ipv4(host["ip"])) return host["ip"];
+    taken.insert(host["ip"]);
+  }
+  for (Attributes& ip : Elements(network_xml, "ip")) taken.insert(ip["address"]);
+  for (Attributes& range : Elements(network_xml, "range")) {
+    auto start = Ipv4(range["start"]), end = Ipv4(range["end"]);
+    if (!start || !end) continue;  // IPv6
+    // From the top: dnsmasq hands out dynamic addresses from anywhere in the range, but people
+    // who reserve by hand tend to start at the bottom.
+    for (uint32_t a = *end; a >= *start && a != 0; --a) {
+      std::string text =
+          fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+      if (!taken.count(text)) return text;
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 std::optional<int> FreeSubnet(const std::vector<std::string>& taken) {

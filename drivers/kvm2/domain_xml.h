@@ -41,15 +41,29 @@ std::string DomainXml(const DomainConfig& config);
 
 /// A /24 of the profile's own: the host is .1, the machine always .2 (a DHCP reservation for
 /// its MAC), so its address is known before it boots and goes into the API server certificate.
+/// Or an existing network (--kvm-network), where the machine's address is reserved the same
+/// way, on an address of its DHCP range that nothing else holds.
 struct NetworkPlan {
-  std::string name;  // mini-<profile>
-  int third = 0;     // 192.168.<third>.0/24
+  std::string name;  // mini-<profile>, or the existing network's
+  int third = 0;     // own network: 192.168.<third>.0/24
   std::string mac;
+  bool own = true;       // made and removed by the driver
+  std::string reserved;  // an existing network: the machine's address
   std::string HostIP() const { return "192.168." + std::to_string(third) + ".1"; }
-  std::string GuestIP() const { return "192.168." + std::to_string(third) + ".2"; }
+  std::string GuestIP() const { return own ? "192.168." + std::to_string(third) + ".2" : reserved; }
 };
 
 std::string NetworkXml(const NetworkPlan& plan, const std::string& host_name);
+
+/// The <host/> element of a network's DHCP section that reserves `ip` for `mac`.
+std::string DhcpHostXml(const std::string& mac, const std::string& host_name,
+                        const std::string& ip);
+
+/// The address to reserve for `mac` on an existing network, given its XML and the addresses it
+/// has leased: the one already reserved for that MAC, else the highest of the first IPv4 DHCP
+/// range that is neither reserved nor leased. nullopt when there is none.
+std::optional<std::string> PickReservation(const std::string& network_xml, const std::string& mac,
+                                           const std::vector<std::string>& leased);
 
 /// The first 192.168.N.0/24, N from 39 (minikube's first), that no text in `taken` mentions
 /// (libvirt networks' XML, the host's addresses); nullopt when all are taken.

@@ -76,7 +76,7 @@ class Kvm2Driver : public vm::Driver {
     }
     MINI_ASSIGN_OR_RETURN(NetworkPlan plan, EnsurePlan(*virt, spec));
     MINI_RETURN_IF_ERROR(EnsureNetwork(*virt, plan, spec.name));
-    MINI_RETURN_IF_ERROR(WriteKnownHosts(spec, plan.GuestIP()));
+    MINI_RETURN_IF_ERROR(qemu::WriteKnownHosts(spec, plan.GuestIP()));
     MINI_ASSIGN_OR_RETURN(DomainConfig config, Config(spec, image, facts, plan));
     MINI_RETURN_IF_ERROR(MakeDirs(spec.console_log.parent_path(), 0700));
     MINI_ASSIGN_OR_RETURN(DomainPtr d, Define(*virt, spec, config));
@@ -141,7 +141,9 @@ class Kvm2Driver : public vm::Driver {
     if (DomainPtr d = virt->FindDomain(spec.name); d && virt->api().virDomainUndefine(d.get()) != 0) {
       return virt->Failed(Code::kInternal, "removing the domain " + spec.name);
     }
-    if (auto plan = ReadPlan(spec); plan.ok()) MINI_RETURN_IF_ERROR(RemoveNetwork(*virt, plan->name));
+    if (auto plan = ReadPlan(spec); plan.ok()) {
+      MINI_RETURN_IF_ERROR(ReleaseNetwork(*virt, *plan, spec.name));
+    }
     return RemoveAll(spec.machine_dir);
   }
 
@@ -262,14 +264,6 @@ class Kvm2Driver : public vm::Driver {
     for (const qemu::GuestShare& s : guest.shares) c.shares.push_back({s.host, s.tag});
     for (const qemu::GuestFile& f : guest.files) c.fw_cfg.push_back({f.name, f.file});
     return c;
-  }
-
-  // dbclient checks the guest's host key (made on the host, so known from the first connection)
-  // in the machine's own known_hosts, under the address the machine has on its network.
-  Status WriteKnownHosts(const MachineSpec& spec, const std::string& ip) {
-    MINI_ASSIGN_OR_RETURN(std::string host, ReadFile(qemu::HostKey(spec).string() + ".pub"));
-    std::string key = host.substr(0, host.find(' ', host.find(' ') + 1));
-    return AtomicWriteFile(spec.machine_dir / ".ssh" / "known_hosts", ip + " " + key + "\n", 0600);
   }
 
   // The guest's clock stood still while it was paused: set it to the host's time again, or new

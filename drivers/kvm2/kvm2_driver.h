@@ -1,6 +1,7 @@
 // The kvm2 driver: a libvirt domain per profile (qemu:///system by default, --kvm-qemu-uri),
-// booting the guest image directly, on a NAT network of its own (mini-<profile>); the host
-// reaches the API server and ssh at the machine's address on that network. The domain runs
+// booting the guest image directly, on a NAT network of its own (mini-<profile>) or on an
+// existing one (--kvm-network=default); the host reaches the API server and ssh at the
+// machine's address on that network. The domain runs
 // under KVM when the self-test says KVM works, else under TCG. State comes from libvirt; the
 // machine directory holds the data disk, the network plan, the ssh keys and fw_cfg files.
 #pragma once

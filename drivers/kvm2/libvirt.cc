@@ -52,6 +52,9 @@ Result<const LibvirtApi*> Load() {
   MINI_VIRT_RESOLVE(virNetworkUndefine);
   MINI_VIRT_RESOLVE(virNetworkIsActive);
   MINI_VIRT_RESOLVE(virNetworkGetXMLDesc);
+  MINI_VIRT_RESOLVE(virNetworkUpdate);
+  MINI_VIRT_RESOLVE(virNetworkGetDHCPLeases);
+  MINI_VIRT_RESOLVE(virNetworkDHCPLeaseFree);
   MINI_VIRT_RESOLVE(virNetworkFree);
 #undef MINI_VIRT_RESOLVE
   if (!ok) {

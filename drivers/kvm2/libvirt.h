@@ -42,6 +42,9 @@ struct LibvirtApi {
   MINI_VIRT_FN(virNetworkUndefine);
   MINI_VIRT_FN(virNetworkIsActive);
   MINI_VIRT_FN(virNetworkGetXMLDesc);
+  MINI_VIRT_FN(virNetworkUpdate);
+  MINI_VIRT_FN(virNetworkGetDHCPLeases);
+  MINI_VIRT_FN(virNetworkDHCPLeaseFree);
   MINI_VIRT_FN(virNetworkFree);
 #undef MINI_VIRT_FN
 };

@@ -1,6 +1,8 @@
-// The private network of a kvm2 machine, mini-<profile>: planned once (a free /24 and a MAC,
-// kept in <machine_dir>/network.json so the machine's address never changes), created in
-// libvirt when the machine starts, removed with the machine.
+// The network of a kvm2 machine: by default a private one, mini-<profile>, created in libvirt
+// when the machine starts and removed with it; or an existing one named by --kvm-network
+// (libvirt's `default`), started when inactive and never removed, where only the machine's
+// DHCP reservation is added and taken away again. Planned once (a MAC and the address, kept in
+// <machine_dir>/network.json so the machine's address never changes).
 #pragma once
 
 #include <chrono>
@@ -11,15 +13,18 @@
 
 namespace mini::drivers::kvm2 {
 
-/// The kept plan, or a new one on a subnet no libvirt network and no host address uses.
+/// The kept plan, or a new one: on a subnet no libvirt network and no host address uses, or on
+/// the existing network --kvm-network names (kNotFound when there is none; started if inactive).
 Result<NetworkPlan> EnsurePlan(const Libvirt& virt, const vm::MachineSpec& spec);
 /// The kept plan; kNotFound before the first start.
 Result<NetworkPlan> ReadPlan(const vm::MachineSpec& spec);
 
-/// Defines the network if needed and starts it if inactive.
+/// Defines the network if needed (own) and starts it if inactive; on an existing network,
+/// reserves the machine's address for its MAC.
 Status EnsureNetwork(const Libvirt& virt, const NetworkPlan& plan, const std::string& host_name);
-/// Stops and undefines it; OK when it does not exist.
-Status RemoveNetwork(const Libvirt& virt, const std::string& name);
+/// Stops and undefines the machine's own network, or takes its reservation off an existing
+/// one; OK when either is gone already.
+Status ReleaseNetwork(const Libvirt& virt, const NetworkPlan& plan, const std::string& host_name);
 
 /// The address dnsmasq leased to the domain's MAC, waiting for it up to `timeout`.
 /// kDeadlineExceeded when the guest asked for none in time.

@@ -127,11 +127,15 @@ Result<std::string> EnsureKey(const fs::path& key) {
 // keeps it under HOME, and every machine is 127.0.0.1 to it).
 Status EnsureSshKeys(const MachineSpec& spec) {
   MINI_RETURN_IF_ERROR(EnsureKey(SshKey(spec)).status());
-  MINI_ASSIGN_OR_RETURN(std::string host, EnsureKey(HostKey(spec)));
+  MINI_RETURN_IF_ERROR(EnsureKey(HostKey(spec)).status());
+  return WriteKnownHosts(spec, "127.0.0.1");
+}
+
+Status WriteKnownHosts(const MachineSpec& spec, const std::string& host) {
+  MINI_ASSIGN_OR_RETURN(std::string pub, ReadFile(HostKey(spec).string() + ".pub"));
   // "type base64" only: dbclient takes a trailing comment for part of the key.
-  std::string key = host.substr(0, host.find(' ', host.find(' ') + 1));
-  return AtomicWriteFile(spec.machine_dir / ".ssh" / "known_hosts", "127.0.0.1 " + key + "\n",
-                         0600);
+  std::string key = pub.substr(0, pub.find(' ', pub.find(' ') + 1));
+  return AtomicWriteFile(spec.machine_dir / ".ssh" / "known_hosts", host + " " + key + "\n", 0600);
 }
 
 Status CreateDisk(const MachineSpec& spec) {

@@ -39,6 +39,9 @@ Result<Ports> ChoosePorts(const vm::MachineSpec& spec);
 /// the first connection), with the known_hosts file dbclient reads.
 Status EnsureSshKeys(const vm::MachineSpec& spec);
 
+/// Makes the guest's host key known under `host`, the address ssh reaches the machine at.
+Status WriteKnownHosts(const vm::MachineSpec& spec, const std::string& host);
+
 /// Runs `command` (a shell when empty) as root in the machine at host:port, over ssh with the
 /// profile's key (dropbear's client; -T when stdin is no terminal to put in raw mode).
 std::vector<std::string> SshCommand(const vm::MachineSpec& spec, const std::string& host,

@@ -19,6 +19,8 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
   for (const PortForward& f : c.forwards) {
     netdev += fmt::format(",hostfwd=tcp:127.0.0.1:{}-:{}", f.host, f.guest);
   }
+  // The tap and its bridge are mini's to make and remove, not a script's.
+  if (!c.tap.empty()) netdev = fmt::format("tap,id=n0,ifname={},script=no,downscript=no", c.tap);
   std::vector<std::string> args = {
       c.binary,
       "-name", "mini",

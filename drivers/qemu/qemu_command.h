@@ -33,7 +33,8 @@ struct QemuConfig {
   int64_t memory_mb = 2048;
   std::filesystem::path kernel, initrd, disk;
   std::filesystem::path qmp_socket, serial_socket, console_log;
-  std::vector<PortForward> forwards;
+  std::vector<PortForward> forwards;  // QEMU's user network
+  std::string tap;                    // else this tap device (--network=bridge)
   std::vector<FwCfgFile> fw_cfg;
   std::vector<Share> shares;
 };

@@ -9,6 +9,7 @@
 #include "common/command.h"
 #include "common/files.h"
 #include "common/json.h"
+#include "drivers/qemu/bridge_network.h"
 #include "drivers/qemu/guest_config.h"
 #include "drivers/qemu/machine_files.h"
 #include "drivers/qemu/qemu_command.h"
@@ -40,7 +41,7 @@ class QemuDriver : public vm::Driver {
 
   Status Start(const MachineSpec& spec) override {
     MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
-    if (state == MachineState::kRunning) return AddForwards(spec);
+    if (state == MachineState::kRunning) return Bridged(spec) ? Status::Ok() : AddForwards(spec);
     for (const vm::SharedDir& m : spec.mounts) {
       if (!fs::is_directory(m.host)) {
         return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
@@ -52,8 +53,7 @@ class QemuDriver : public vm::Driver {
     MINI_ASSIGN_OR_RETURN(GuestBoot boot, PrepareGuestBoot(spec));
     const vm::image::GuestImage& image = boot.image;
     const vm::HostFacts& facts = boot.facts;
-    MINI_ASSIGN_OR_RETURN(Ports ports, ChoosePorts(spec));
-    MINI_ASSIGN_OR_RETURN(QemuConfig config, Config(spec, image, facts, ports));
+    MINI_ASSIGN_OR_RETURN(QemuConfig config, Config(spec, image, facts));
     for (const fs::path& stale : {QmpSocket(spec), spec.machine_dir / "serial.sock"}) {
       (void)RemoveAll(stale);
     }
@@ -116,6 +116,8 @@ class QemuDriver : public vm::Driver {
 
   Status Delete(const MachineSpec& spec) override {
     MINI_RETURN_IF_ERROR(Kill(spec));
+    // The kept plan, not the profile, says whether there is a bridge to remove.
+    if (auto plan = ReadBridgePlan(spec); plan.ok()) MINI_RETURN_IF_ERROR(RemoveBridge(*plan));
     return RemoveAll(spec.machine_dir);
   }
 
@@ -128,15 +130,28 @@ class QemuDriver : public vm::Driver {
     return processes_->Poll(*id).running ? MachineState::kRunning : MachineState::kError;
   }
 
-  Result<std::string> NodeIP(const MachineSpec&) override { return std::string(kGuestIP); }
+  // Planned before the first boot when bridged: the address goes into the certificate.
+  Result<std::string> NodeIP(const MachineSpec& spec) override {
+    if (!Bridged(spec)) return std::string(kGuestIP);
+    MINI_ASSIGN_OR_RETURN(BridgePlan plan, EnsureBridgePlan(spec));
+    return plan.GuestIP();
+  }
 
   Result<vm::Endpoint> ApiEndpoint(const MachineSpec& spec) override {
+    if (Bridged(spec)) {
+      MINI_ASSIGN_OR_RETURN(BridgePlan plan, ReadBridgePlan(spec));
+      return vm::Endpoint{plan.GuestIP(), spec.apiserver_port};
+    }
     MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
     return vm::Endpoint{"127.0.0.1", ports.api};
   }
 
   Result<std::vector<std::string>> ShellCommand(const MachineSpec& spec,
                                                 const std::vector<std::string>& command) override {
+    if (Bridged(spec)) {
+      MINI_ASSIGN_OR_RETURN(BridgePlan plan, ReadBridgePlan(spec));
+      return SshCommand(spec, plan.GuestIP(), kGuestSshPort, command);
+    }
     MINI_ASSIGN_OR_RETURN(Ports ports, ReadPorts(spec));
     return SshCommand(spec, "127.0.0.1", ports.ssh, command);
   }
@@ -148,8 +163,10 @@ class QemuDriver : public vm::Driver {
   }
 
  private:
+  static bool Bridged(const MachineSpec& spec) { return spec.network == kBridgeNetwork; }
+
   Result<QemuConfig> Config(const MachineSpec& spec, const vm::image::GuestImage& image,
-                            const vm::HostFacts& facts, const Ports& ports) {
+                            const vm::HostFacts& facts) {
     QemuConfig c;
     c.kvm = facts.kvm.usable;
     c.tsc_khz = facts.tsc_khz;
@@ -161,12 +178,38 @@ class QemuDriver : public vm::Driver {
     c.qmp_socket = QmpSocket(spec);
     c.serial_socket = spec.machine_dir / "serial.sock";
     c.console_log = spec.console_log;
-    c.forwards = {{ports.api, kGuestApiPort}, {ports.ssh, kGuestSshPort}};
-    for (const vm::PortMapping& p : spec.ports) c.forwards.push_back({p.host, p.guest});
-    MINI_ASSIGN_OR_RETURN(GuestConfig guest, WriteGuestConfig(spec, {kGuestApiPort, ""}));
+    GuestConfigOptions options{kGuestApiPort, ""};
+    if (Bridged(spec)) {
+      MINI_ASSIGN_OR_RETURN(options, BridgeConfig(spec, c));
+    } else {
+      MINI_ASSIGN_OR_RETURN(Ports ports, ChoosePorts(spec));
+      c.forwards = {{ports.api, kGuestApiPort}, {ports.ssh, kGuestSshPort}};
+      for (const vm::PortMapping& p : spec.ports) c.forwards.push_back({p.host, p.guest});
+    }
+    MINI_ASSIGN_OR_RETURN(GuestConfig guest, WriteGuestConfig(spec, options));
     for (const GuestShare& s : guest.shares) c.shares.push_back({s.host, s.tag});
     for (const GuestFile& f : guest.files) c.fw_cfg.push_back({f.name, f.file});
     return c;
+  }
+
+  // The bridge, tap and NAT made (again) for this boot; the guest is given its fixed address and
+  // serves the API on the profile's port, as nothing stands between it and the host.
+  Result<GuestConfigOptions> BridgeConfig(const MachineSpec& spec, QemuConfig& c) {
+    if (!spec.ports.empty()) {
+      spec.say(
+          "! --ports is not needed with --network=bridge: the machine's ports are reachable "
+          "at its own address (mini ip)");
+    }
+    MINI_ASSIGN_OR_RETURN(BridgePlan plan, EnsureBridgePlan(spec));
+    MINI_RETURN_IF_ERROR(EnsureBridge(spec, plan));
+    MINI_RETURN_IF_ERROR(WriteKnownHosts(spec, plan.GuestIP()));
+    std::string nameserver = HostNameserver();
+    if (nameserver.empty()) {
+      spec.say("! the host has no nameserver the machine can reach: it resolves no names");
+      nameserver = plan.HostIP();
+    }
+    c.tap = plan.tap;
+    return GuestConfigOptions{spec.apiserver_port, GuestNetworkLine(plan, nameserver)};
   }
 
   // QEMU is up once its control socket answers; if it exits first, its own words say why
@@ -183,6 +226,13 @@ class QemuDriver : public vm::Driver {
             log.find("host forwarding") != std::string::npos) {
           return failed.WithAdvice("a forwarded port was taken meanwhile; run mini start again")
               .WithReason("HOST_PORT_IN_USE");
+        }
+        if (log.find("tap") != std::string::npos) {
+          return failed
+              .WithAdvice(
+                  "the tap device of --network=bridge could not be opened; "
+                  "\"mini delete\" removes it, and the next start makes it again")
+              .WithReason("DRV_QEMU_NETWORK");
         }
         return failed.WithAdvice("see " + QemuLog(spec).string()).WithReason("GUEST_START");
       }

@@ -68,6 +68,10 @@ struct MachineSpec {
   std::vector<SharedDir> mounts;
   /// The libvirt daemon the kvm2 driver uses (--kvm-qemu-uri); empty: qemu:///system.
   std::string kvm_qemu_uri;
+  /// The qemu driver's network: "user" (or empty) or "bridge" (a host bridge and tap, root only).
+  std::string network;
+  /// The kvm2 driver's libvirt network; empty: mini-<profile>, made and removed by the driver.
+  std::string kvm_network;
   /// Shared downloads and images (MINI_HOME/cache), e.g. the guest image of VM drivers.
   std::filesystem::path cache_dir;
   /// Progress for the user, one line per step that takes a while.

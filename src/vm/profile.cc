@@ -54,6 +54,8 @@ json::value ToJson(const ClusterConfig& c) {
           {"ExposedPorts", ToArray(c.ports)},
           {"Mounts", ToArray(c.mounts)},
           {"KVMQemuURI", c.kvm_qemu_uri},
+          {"Network", c.network},
+          {"KVMNetwork", c.kvm_network},
           {"Nodes", json::array{{{"Name", c.name},
                                  {"IP", c.node_ip},
                                  {"Port", c.apiserver_port},
@@ -92,8 +94,10 @@ Result<ClusterConfig> FromJson(const json::value& v) {
   MINI_ASSIGN_OR_RETURN(c.insecure_registries, GetStrings(o, "InsecureRegistry"));
   MINI_ASSIGN_OR_RETURN(c.ports, GetStrings(o, "ExposedPorts"));
   MINI_ASSIGN_OR_RETURN(c.mounts, GetStrings(o, "Mounts"));
-  if (const auto* uri = o.if_contains("KVMQemuURI"); uri != nullptr && uri->is_string()) {
-    c.kvm_qemu_uri = uri->get_string();
+  for (auto [key, out] :
+       {std::pair{"KVMQemuURI", &c.kvm_qemu_uri}, std::pair{"Network", &c.network},
+        std::pair{"KVMNetwork", &c.kvm_network}}) {
+    if (const auto* s = o.if_contains(key); s != nullptr && s->is_string()) *out = s->get_string();
   }
   if (const auto* nodes = o.if_contains("Nodes"); nodes != nullptr && nodes->is_array() &&
                                                   !nodes->get_array().empty() &&

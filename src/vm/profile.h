@@ -35,6 +35,10 @@ struct ClusterConfig {
   std::vector<std::string> mounts;
   /// The libvirt daemon of the kvm2 driver (--kvm-qemu-uri); empty: qemu:///system.
   std::string kvm_qemu_uri;
+  /// The qemu driver's network (--network): "user" (QEMU's own, the default) or "bridge".
+  std::string network;
+  /// The libvirt network of a kvm2 machine (--kvm-network); empty: mini-<profile>, its own.
+  std::string kvm_network;
 };
 
 /// kInvalidArgument unless `name` can name a directory and a kubeconfig entry:

@@ -3,7 +3,9 @@
 # domain here): a missing libvirt and an unreachable daemon refused with advice, `mini start
 # --driver=kvm` (the alias) to a Ready node on the profile's own network, a pod in the guest,
 # `mini ssh`, pause, stop/start keeping the data, a domain destroyed from outside, and a
-# `mini delete` that leaves no domain, network, process, file or kubeconfig entry behind.
+# `mini delete` that leaves no domain, network, process, file or kubeconfig entry behind; then
+# a second machine on libvirt's `default` network (--kvm-network), whose delete leaves that
+# network as it was, and a --kvm-network that does not exist refused before anything boots.
 # libvirtd and virtlogd are started by the test when none runs (there is no systemd here),
 # and stopped again at the end.
 #
@@ -13,7 +15,10 @@ source "$(dirname "$0")/lib.sh"
 IMAGES=$2
 VM_CACHE=$3
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
+# grep reads all of virsh's output (no -q): under pipefail, a virsh cut short by SIGPIPE
+# would fail the pipeline whatever grep found.
 P=kvm2it  # the profile, the domain and (as mini-kvm2it) the network
+D=kvm2def  # the profile and domain on the `default` network
 
 if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null || ! command -v virsh >/dev/null; then
   echo "skipped: needs root and libvirt (scripts/setup installs libvirt-daemon-system)"
@@ -31,7 +36,21 @@ for d in virtlogd libvirtd; do
   fi
 done
 for _ in $(seq 100); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.1; done
-default_active=$(virsh net-list --name | grep -qx default && echo yes || echo no)
+default_active=$(virsh net-list --name | grep -x default >/dev/null && echo yes || echo no)
+# A libvirt without the `default` network Debian defines gets one for this test only.
+default_defined=no
+if ! virsh net-info default >/dev/null 2>&1; then
+  cat > "$WORK/default.xml" <<'XML'
+<network>
+  <name>default</name>
+  <forward mode='nat'/>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.122.2' end='192.168.122.254'/></dhcp>
+  </ip>
+</network>
+XML
+  virsh net-define "$WORK/default.xml" >/dev/null && default_defined=yes
+fi
 
 remove_libvirt_chains() {
   command -v iptables >/dev/null || return 0
@@ -49,10 +68,16 @@ teardown() {
   virsh undefine "$P" >/dev/null 2>&1
   virsh net-destroy "mini-$P" >/dev/null 2>&1
   virsh net-undefine "mini-$P" >/dev/null 2>&1
+  "$MINI" delete -p "$D" >/dev/null 2>&1
+  virsh destroy "$D" >/dev/null 2>&1
+  virsh undefine "$D" >/dev/null 2>&1
+  [ -n "${mac:-}" ] && virsh net-update default delete ip-dhcp-host "<host mac='$mac'/>" \
+    --live --config >/dev/null 2>&1
   # The default network is left as it was found.
-  if [ "$default_active" = no ] && virsh net-list --name | grep -qx default; then
+  if [ "$default_active" = no ] && virsh net-list --name | grep -x default >/dev/null; then
     virsh net-destroy default >/dev/null 2>&1
   fi
+  [ "$default_defined" = yes ] && virsh net-undefine default >/dev/null 2>&1
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
     pid=$(cat "/run/${started[i]}.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
     # A libvirtd started here leaves its firewall chains behind (it makes them again at start).
@@ -99,14 +124,14 @@ echo "first start: $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
 if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["kvmUsable"])' \
      "$MINI_HOME/cache/host-facts.json"; then
   expect_contains "$start_out" "KVM is not usable" "start warns that KVM does not work"
-  virsh dumpxml "$P" | grep -q "<domain type='qemu'" || fail "the domain is not a TCG one"
+  virsh dumpxml "$P" | grep "<domain type='qemu'" >/dev/null || fail "the domain is not a TCG one"
 fi
 run python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Driver"])' \
   "$MINI_HOME/profiles/$P/config.json"
 [ "$OUT" = kvm2 ] || fail "--driver=kvm is kvm2: '$OUT'"
 run virsh net-list --name
 expect_contains "$OUT" "mini-$P" "the network mini-$P is active"
-virsh domstate "$P" 2>/dev/null | grep -q running || finish
+virsh domstate "$P" 2>/dev/null | grep running >/dev/null || finish
 
 k() {
   run kubectl "$@"
@@ -149,7 +174,7 @@ k wait --for=condition=Ready pod/sleeper --timeout=120s
 # --- pause and unpause ---
 run "$MINI" pause -p "$P"
 expect_code 0 "pause"
-virsh domstate "$P" | grep -q paused || fail "the domain is not paused"
+virsh domstate "$P" | grep paused >/dev/null || fail "the domain is not paused"
 run "$MINI" status -p "$P" -o json
 [ "$(json_field "$OUT" APIServer)" = Paused ] || fail "status of a paused cluster: $OUT"
 run "$MINI" unpause -p "$P"
@@ -160,7 +185,7 @@ k get pod sleeper -o jsonpath='{.status.phase}'
 # --- stop and start keep the cluster ---
 run "$MINI" stop -p "$P"
 expect_code 0 "stop"
-virsh domstate "$P" | grep -q "shut off" || fail "the domain runs after stop"
+virsh domstate "$P" | grep "shut off" >/dev/null || fail "the domain runs after stop"
 run "$MINI" status -p "$P" -o json
 [ "$(json_field "$OUT" Host)" = Stopped ] || fail "status after stop: $OUT"
 t0=$(date +%s.%N)
@@ -191,4 +216,36 @@ pgrep -f "guest=$P," >/dev/null && fail "delete left QEMU running"
 [ ! -e "$MINI_HOME/profiles/$P" ] || fail "delete left the profile"
 run kubectl config get-contexts -o name
 [ -z "$OUT" ] || fail "delete left kubeconfig contexts: $OUT"
+
+# --- an existing network: one that does not exist, then libvirt's `default` ---
+run "$MINI" start -p nonet --driver=kvm2 --kvm-network=no-such-net
+expect_code 55 "--kvm-network of a network that does not exist"
+expect_contains "$ERR" 'the libvirt network "no-such-net" (--kvm-network) does not exist' \
+  "the missing network is named"
+expect_contains "$ERR" "virsh net-list --all" "the missing network gives the advice"
+[ ! -e "$MINI_HOME/profiles/nonet/config.json" ] || fail "a refused start left a profile"
+virsh net-dumpxml --inactive default > "$WORK/default-before.xml"
+t0=$(date +%s.%N)
+run "$MINI" start -p "$D" --driver=kvm2 --kvm-network=default --memory=2g --wait-timeout=240s
+expect_code 0 "start on the default network"
+echo "start on the default network: $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s"
+mac=$(json_field "$(cat "$MINI_HOME/machines/$D/network.json")" mac)
+run "$MINI" ip -p "$D"
+dip=$OUT
+case "$dip" in 192.168.122.*) ;; *) fail "mini ip on the default network: '$dip'" ;; esac
+run virsh domifaddr "$D" --source lease
+expect_contains "$OUT" "$dip/24" "the address is the one leased on the default network"
+run virsh net-dumpxml default
+expect_contains "$OUT" "<host mac='$mac' name='$D' ip='$dip'/>" "the reservation is in the network"
+run kubectl --context "$D" get --raw /readyz
+[ "$OUT" = ok ] || fail "/readyz at $dip: '$OUT' ($ERR)"
+virsh net-info "mini-$D" >/dev/null 2>&1 && fail "a private network was made besides default"
+run "$MINI" delete -p "$D"
+expect_code 0 "delete of the machine on the default network"
+virsh dominfo "$D" >/dev/null 2>&1 && fail "delete left the domain $D"
+virsh net-info default >/dev/null 2>&1 || fail "delete removed the default network"
+virsh net-dumpxml default | grep "$mac" >/dev/null && fail "delete left the reservation in default"
+# Its definition, that is: starting it was asked for.
+run diff "$WORK/default-before.xml" <(virsh net-dumpxml --inactive default)
+[ "$CODE" -eq 0 ] || fail "delete did not leave the default network's definition as it was: $OUT"
 finish

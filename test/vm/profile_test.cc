@@ -33,6 +33,23 @@ TEST_SUITE("vm/profile") {
     CHECK(ListProfiles(home) == std::vector<std::string>{"t1"});
   }
 
+  TEST_CASE("the machine's network is kept under minikube's names") {
+    testing::TempDir dir;
+    Home home(dir.path());
+    ClusterConfig c{"t2", "qemu"};
+    c.network = "bridge";
+    c.kvm_network = "default";
+    REQUIRE(SaveProfile(home, c).ok());
+    auto text = ReadFile(home.ProfileConfig("t2"));
+    REQUIRE(text.ok());
+    CHECK(text->find("\"Network\": \"bridge\"") != std::string::npos);
+    CHECK(text->find("\"KVMNetwork\": \"default\"") != std::string::npos);
+    auto loaded = LoadProfile(home, "t2");
+    REQUIRE(loaded.ok());
+    CHECK(loaded->network == "bridge");
+    CHECK(loaded->kvm_network == "default");
+  }
+
   TEST_CASE("a missing profile is NotFound with advice to list profiles") {
     testing::TempDir dir;
     auto r = LoadProfile(Home(dir.path()), "nope");

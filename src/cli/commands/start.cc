@@ -13,7 +13,7 @@ struct StartOptions {
   std::string wait_timeout = "6m";
   std::string wait = "apiserver";
   std::string kubernetes_version;
-  std::string kvm_qemu_uri;
+  std::string kvm_qemu_uri, network, kvm_network;
   std::string datastore, datastore_ca_file, datastore_cert_file, datastore_key_file;
   std::vector<std::string> registry_mirrors, insecure_registries, ports, mounts;
 };
@@ -28,6 +28,17 @@ Status CheckMirrors(const std::vector<std::string>& mirrors) {
     }
   }
   return Status::Ok();
+}
+
+// minikube's qemu driver names QEMU's own network "builtin"; mini calls it "user", as QEMU does.
+Result<std::string> ParseNetwork(const std::string& text) {
+  if (text == "builtin") return std::string("user");
+  if (text.empty() || text == "user" || text == "bridge") return text;
+  return Error(Code::kInvalidArgument, "invalid --network \"{}\"", text)
+      .WithAdvice(
+          "give user (QEMU's own network, the default; alias builtin) or bridge (a host "
+          "bridge, as root)")
+      .WithReason("MK_USAGE");
 }
 
 // Flag, else `mini config` default, else built-in default.
@@ -87,7 +98,8 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
   r.config.name = profile;
   for (auto [flag, value] :
        {std::pair{"driver", &o.driver}, std::pair{"cpus", &o.cpus}, std::pair{"memory", &o.memory},
-        std::pair{"disk-size", &o.disk_size}, std::pair{"apiserver-port", &o.apiserver_port}}) {
+        std::pair{"disk-size", &o.disk_size}, std::pair{"apiserver-port", &o.apiserver_port},
+        std::pair{"network", &o.network}, std::pair{"kvm-network", &o.kvm_network}}) {
     if (!value->empty()) {
       r.given.insert(flag);
     }
@@ -115,6 +127,8 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
   r.config.insecure_registries = o.insecure_registries;
   r.config.ports = o.ports;
   r.config.kvm_qemu_uri = o.kvm_qemu_uri;
+  MINI_ASSIGN_OR_RETURN(r.config.network, ParseNetwork(o.network));
+  r.config.kvm_network = o.kvm_network;
   for (const std::string& mount : o.mounts) {
     // The host side absolute, because QEMU does not run where this command does.
     size_t colon = mount.find(':');
@@ -173,6 +187,12 @@ void SetUpStart(CLI::App& app, Globals& globals) {
       ->allow_extra_args(false);
   cmd->add_option("--kvm-qemu-uri", o->kvm_qemu_uri,
                   "The libvirt daemon of the kvm2 driver (default qemu:///system)");
+  cmd->add_option("--network", o->network,
+                  "The qemu driver's network: user (default; alias builtin), or bridge (a host "
+                  "bridge and tap device the machine is reached on; needs root)");
+  cmd->add_option("--kvm-network", o->kvm_network,
+                  "An existing libvirt network for the kvm2 driver, such as default (default: "
+                  "a network of the machine's own, mini-<profile>)");
   cmd->add_option("--wait", o->wait,
                   "What to wait for: apiserver (default), all (the node Ready too), or none");
   cmd->add_option("--kubernetes-version", o->kubernetes_version,

@@ -5,15 +5,17 @@
 
 #include <system_error>
 
-#include "cluster/kubelet/network/netlink.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "cluster/kubelet/run_dir.h"
 #include "cluster/kubelet/volumes/empty_dir.h"
 #include "common/command.h"
 #include "common/files.h"
+#include "net/netlink.h"
+#include "net/nftables.h"
 
 namespace mini::cluster::kubelet {
 namespace fs = std::filesystem;
+namespace netlink = net::netlink;
 
 Status CleanupNode(const fs::path& data_dir) {
   std::error_code error;
@@ -37,7 +39,7 @@ Status CleanupNode(const fs::path& data_dir) {
   for (const auto& entry : fs::directory_iterator(run / "network" / "ips", error)) {
     auto owner = ReadFile(entry.path());
     if (!owner.ok() || owner->empty()) continue;
-    MINI_RETURN_IF_ERROR(network::netlink::DeleteNetns("mini-" + *owner));
+    MINI_RETURN_IF_ERROR(netlink::DeleteNetns("mini-" + *owner));
     fs::remove(entry.path(), error);
   }
   UnmountRunDir(data_dir);
@@ -46,9 +48,9 @@ Status CleanupNode(const fs::path& data_dir) {
   const network::BridgeOptions shared;
   const fs::path members = fs::path("/sys/class/net") / shared.bridge / "brif";
   if (fs::exists(members, error) && fs::is_empty(members, error)) {
-    MINI_ASSIGN_OR_RETURN(network::netlink::Socket host, network::netlink::Socket::Open());
+    MINI_ASSIGN_OR_RETURN(netlink::Socket host, netlink::Socket::Open());
     MINI_RETURN_IF_ERROR(host.DeleteLink(shared.bridge));
-    (void)RunCommand({"nft", "delete", "table", "ip", shared.nat_table});
+    (void)net::DeleteNftTable("ip", shared.nat_table);
   }
   return Status::Ok();
 }

@@ -58,6 +58,8 @@ Result<Machine> OpenMachine(const Context& ctx, const ClusterConfig& config, boo
   m.spec.serving_key = ProfileFile(ctx, config.name, "apiserver.key");
   m.spec.cache_dir = ctx.home.Cache();
   m.spec.kvm_qemu_uri = config.kvm_qemu_uri;
+  m.spec.network = config.network;
+  m.spec.kvm_network = config.kvm_network;
   m.spec.say = ctx.say;
   // The node is named after the profile, as minikube names its node.
   m.spec.control_plane_flags.push_back("--node-name=" + config.name);

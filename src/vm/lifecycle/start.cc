@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include <thread>
+#include <tuple>
 
 #include "common/files.h"
 #include "vm/lifecycle/lifecycle.h"
@@ -41,6 +42,18 @@ Result<ClusterConfig> ResolveConfig(const Context& ctx, const StartRequest& requ
       ctx.say(
           fmt::format("! The {} of an existing cluster cannot change; keeping {}. Run \"mini "
                       "delete -p {}\" first to change it.",
+                      flag, kept, wanted.name));
+    }
+  }
+  // The network decides the machine's address, which its certificate and kubeconfig hold.
+  auto qemu_network = [](const std::string& n) { return n.empty() ? std::string("user") : n; };
+  for (auto [flag, kept, asked] :
+       {std::tuple{"network", qemu_network(existing.network), qemu_network(wanted.network)},
+        std::tuple{"kvm-network", existing.kvm_network, wanted.kvm_network}}) {
+    if (request.given.count(flag) && kept != asked) {
+      ctx.say(
+          fmt::format("! The {} of an existing cluster cannot change; keeping \"{}\". Run "
+                      "\"mini delete -p {}\" first to change it.",
                       flag, kept, wanted.name));
     }
   }
@@ -118,6 +131,15 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/true));
   config.driver = machine.def->name;
   MINI_RETURN_IF_ERROR(CheckSizes(*machine.def, config));
+  // Said rather than refused, as minikube does with flags of another driver.
+  if (config.network == "bridge" && config.driver != "qemu") {
+    ctx.say(fmt::format("! --network=bridge is for the qemu driver; the {} driver ignores it",
+                        config.driver));
+  }
+  if (!config.kvm_network.empty() && config.driver != "kvm2") {
+    ctx.say(fmt::format("! --kvm-network is for the kvm2 driver; the {} driver ignores it",
+                        config.driver));
+  }
   for (const SharedDir& m : machine.spec.mounts) {
     if (!std::filesystem::is_directory(m.host)) {
       return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())

@@ -98,6 +98,54 @@ TEST_SUITE("drivers/kvm2") {
     CHECK(MacFor("a") == MacFor("a"));
     CHECK(MacFor("a") != MacFor("b"));
   }
+
+  // What libvirt 9.0 prints for its `default` network, with one reservation and a dns host.
+  const char kDefaultNetwork[] = R"(<network>
+  <name>default</name>
+  <forward mode='nat'/>
+  <bridge name='virbr0' stp='on' delay='0'/>
+  <dns><host ip='192.168.122.250'><hostname>printer</hostname></host></dns>
+  <ip address='192.168.122.1' netmask='255.255.255.0'>
+    <dhcp>
+      <range start='192.168.122.2' end='192.168.122.254'/>
+      <host mac='52:54:00:aa:bb:cc' name='other' ip='192.168.122.254'/>
+    </dhcp>
+  </ip>
+  <ip family='ipv6' address='fd00::1' prefix='64'>
+    <dhcp><range start='fd00::10' end='fd00::ff'/></dhcp>
+  </ip>
+</network>
+)";
+
+  TEST_CASE("an existing network's reservation is the top free address of its IPv4 range") {
+    CHECK(PickReservation(kDefaultNetwork, "52:54:00:01:02:03", {}) == "192.168.122.253");
+    CHECK(PickReservation(kDefaultNetwork, "52:54:00:01:02:03", {"192.168.122.253"}) ==
+          "192.168.122.252");
+    // Found again for the machine's MAC, whatever the case of its letters.
+    CHECK(PickReservation(kDefaultNetwork, "52:54:00:AA:BB:CC", {}) == "192.168.122.254");
+  }
+
+  TEST_CASE("a full range or one without IPv4 gives no reservation") {
+    std::string tiny =
+        "<ip address='10.0.0.1' prefix='24'><dhcp><range start='10.0.0.2' "
+        "end='10.0.0.3'/></dhcp></ip>";
+    CHECK(PickReservation(tiny, "52:54:00:01:02:03", {"10.0.0.3"}) == "10.0.0.2");
+    CHECK_FALSE(PickReservation(tiny, "52:54:00:01:02:03", {"10.0.0.2", "10.0.0.3"}).has_value());
+    CHECK_FALSE(PickReservation("<network><name>isolated</name></network>", "m", {}).has_value());
+  }
+
+  TEST_CASE("the reservation added to an existing network, and its plan's address") {
+    CHECK(DhcpHostXml("52:54:00:01:02:03", "a&b", "192.168.122.253") ==
+          "<host mac='52:54:00:01:02:03' name='a&amp;b' ip='192.168.122.253'/>");
+    NetworkPlan p{"default", 0, "52:54:00:01:02:03", false, "192.168.122.253"};
+    CHECK(p.GuestIP() == "192.168.122.253");
+  }
+
+  TEST_CASE("a domain on an existing network names it as its source") {
+    DomainConfig c = Sample();
+    c.network = "default";
+    CHECK(Has(DomainXml(c), "<source network='default'/>"));
+  }
 }
 
 }  // namespace mini::drivers::kvm2

@@ -69,4 +69,13 @@ TEST_CASE("a shared directory is a 9p device the guest mounts by its tag") {
         args.end());
 }
 
+TEST_CASE("a bridged machine's NIC is the prepared tap, with no forwards and no scripts") {
+  QemuConfig c = Sample();
+  c.forwards.clear();
+  c.tap = "mini-t0123abcd";
+  auto args = QemuArgs(c);
+  CHECK(After(args, "-netdev") == "tap,id=n0,ifname=mini-t0123abcd,script=no,downscript=no");
+  for (const std::string& a : args) CHECK(a.find("hostfwd") == std::string::npos);
+}
+
 }  // namespace mini::drivers::qemu

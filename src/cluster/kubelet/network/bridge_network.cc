@@ -1,17 +1,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <mutex>
 #include <system_error>
 
-#include "cluster/kubelet/network/netlink.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "common/command.h"
 #include "common/files.h"
+#include "net/netlink.h"
+#include "net/nftables.h"
 
 namespace mini::cluster::kubelet::network {
 namespace fs = std::filesystem;
+namespace netlink = net::netlink;
 namespace {
 
 // Interface names are limited to 15 bytes, so the host end of a pod's veth is named by a
@@ -23,15 +24,6 @@ std::string HostVeth(const std::string& id) {
 }
 
 std::string NetnsName(const std::string& id) { return "mini-" + id; }
-
-// /proc/sys files are written in place: they cannot be replaced by a rename.
-Status WriteSysctl(const fs::path& path, std::string_view value) {
-  std::ofstream out(path);
-  out << value;
-  out.close();
-  if (!out) return Status(Code::kInternal, "cannot write " + path.string());
-  return Status::Ok();
-}
 
 class BridgeNetwork final : public PodNetwork {
  public:
@@ -61,8 +53,9 @@ class BridgeNetwork final : public PodNetwork {
       auto forwards = ParseHostPortRecord(*text);
       if (forwards.ok()) {
         MINI_RETURN_IF_ERROR(
-            RunNftBatch(options_.state_dir / ("batch-" + id),
-                        DeleteHostPortRules(options_.nat_table, forwards->pod_ip, forwards->ports))
+            net::RunNftBatch(
+                options_.state_dir / ("batch-" + id),
+                DeleteHostPortRules(options_.nat_table, forwards->pod_ip, forwards->ports))
                 .WithContext("removing the hostPorts of pod sandbox {}", id));
       } else {
         // Kept, it would fail every teardown; the next start of the agent rebuilds the map.
@@ -90,8 +83,8 @@ class BridgeNetwork final : public PodNetwork {
     if (ports.empty()) return Status::Ok();
     MINI_RETURN_IF_ERROR(
         AtomicWriteFile(RecordPath(id), FormatHostPortRecord({ip, ports}), 0644, Durability::kVolatile));
-    return RunNftBatch(options_.state_dir / ("batch-" + id),
-                       AddHostPortRules(options_.nat_table, ip, ports))
+    return net::RunNftBatch(options_.state_dir / ("batch-" + id),
+                            AddHostPortRules(options_.nat_table, ip, ports))
         .WithContext("forwarding the hostPorts of pod sandbox {}", id);
   }
 
@@ -129,12 +122,12 @@ class BridgeNetwork final : public PodNetwork {
     MINI_RETURN_IF_ERROR(host.ReplaceAddress(
         bridge, fmt::format("{}/{}", options_.cidr.Gateway(), options_.cidr.prefix)));
     MINI_RETURN_IF_ERROR(host.SetUp(bridge));
-    MINI_RETURN_IF_ERROR(WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1"));
+    MINI_RETURN_IF_ERROR(netlink::SetSysctl("net/ipv4/ip_forward", "1"));
     // A hostPort reached at 127.0.0.1 leaves through the bridge with that source, which the
     // kernel drops as martian unless the bridge may route it; the masquerade below then gives
     // it the gateway's address, which the pod can answer.
     MINI_RETURN_IF_ERROR(
-        WriteSysctl(fmt::format("/proc/sys/net/ipv4/conf/{}/route_localnet", bridge), "1"));
+        netlink::SetSysctl(fmt::format("net/ipv4/conf/{}/route_localnet", bridge), "1"));
     const std::string range = fmt::format("{}/{}", options_.cidr.Address(0), options_.cidr.prefix);
     const std::string& table = options_.nat_table;
     for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
@@ -155,7 +148,7 @@ class BridgeNetwork final : public PodNetwork {
     for (const auto& [id, record] : ReadHostPortRecords(options_.state_dir)) {
       forwards += AddHostPortRules(table, record.pod_ip, record.ports);
     }
-    MINI_RETURN_IF_ERROR(RunNftBatch(options_.state_dir / "batch-hostports", forwards)
+    MINI_RETURN_IF_ERROR(net::RunNftBatch(options_.state_dir / "batch-hostports", forwards)
                              .WithContext("programming hostPort forwarding"));
     prepared_ = true;
     return Status::Ok();

@@ -9,6 +9,7 @@
 #include "cluster/registry/printing.h"
 #include "common/command.h"
 #include "common/files.h"
+#include "net/nftables.h"
 
 namespace mini::cluster::kubelet::network {
 namespace json = boost::json;
@@ -171,22 +172,14 @@ std::map<std::string, HostPortRecord> ReadHostPortRecords(const fs::path& state_
   return records;
 }
 
-Status RunNftBatch(const fs::path& scratch, const std::string& batch) {
-  MINI_RETURN_IF_ERROR(AtomicWriteFile(scratch, batch, 0644, Durability::kVolatile));
-  Status ran = RunChecked({"nft", "-f", scratch.string()}).status();
-  std::error_code error;
-  fs::remove(scratch, error);
-  return ran;
-}
-
 Status RemoveRecordedHostPorts(const fs::path& state_dir, const std::string& table) {
   std::error_code error;
   auto listed = RunCommand({"nft", "list", "map", "ip", table, "hostports"});
   const bool have_map = listed.ok() && listed->exit_code == 0;
   for (const auto& [id, record] : ReadHostPortRecords(state_dir)) {
     if (have_map) {
-      MINI_RETURN_IF_ERROR(RunNftBatch(state_dir / "batch-hostports-cleanup",
-                                       DeleteHostPortRules(table, record.pod_ip, record.ports))
+      MINI_RETURN_IF_ERROR(net::RunNftBatch(state_dir / "batch-hostports-cleanup",
+                                            DeleteHostPortRules(table, record.pod_ip, record.ports))
                                .WithContext("removing the hostPorts of pod sandbox {}", id));
     }
     fs::remove(state_dir / "hostports" / id, error);

@@ -61,7 +61,4 @@ std::map<std::string, HostPortRecord> ReadHostPortRecords(const std::filesystem:
 /// the node's cleanup; a missing table or directory is not an error.
 Status RemoveRecordedHostPorts(const std::filesystem::path& state_dir, const std::string& table);
 
-/// Runs an nft batch as one transaction (`nft -f`); `scratch` names the file it is written to.
-Status RunNftBatch(const std::filesystem::path& scratch, const std::string& batch);
-
 }  // namespace mini::cluster::kubelet::network

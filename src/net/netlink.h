@@ -1,7 +1,7 @@
-// The kernel calls a pod network needs, made in-process over rtnetlink (libnl-route) rather
-// than by running `ip`: a pod start ran it twice, and starting processes was most of what the
-// network cost. Network namespaces are pinned under /run/netns as `ip netns add` pins them, so
-// `ip netns`, crun and other tools see the same namespaces.
+// The kernel calls a pod network (and a VM's bridged network) needs, made in-process over
+// rtnetlink (libnl-route) rather than by running `ip`: a pod start ran it twice, and starting
+// processes was most of what the network cost. Network namespaces are pinned under /run/netns
+// as `ip netns add` pins them, so `ip netns`, crun and other tools see the same namespaces.
 #pragma once
 
 #include <filesystem>
@@ -12,11 +12,18 @@
 
 struct nl_sock;
 
-namespace mini::cluster::kubelet::network::netlink {
+namespace mini::net::netlink {
 
 std::filesystem::path NetnsPath(const std::string& name);
 /// Deletes the pin; the namespace ends with its last process. OK when there is none.
 Status DeleteNetns(const std::string& name);
+
+/// Writes a kernel setting under /proc/sys ("net/ipv4/ip_forward").
+Status SetSysctl(const std::string& name, const std::string& value);
+
+/// A persistent tap device `name` (as `ip tuntap add mode tap` makes it), which a VM's
+/// emulator opens later by name; OK when it exists. DeleteLink removes it.
+Status CreateTap(const std::string& name);
 
 /// A route socket bound to one network namespace.
 class Socket {
@@ -50,4 +57,4 @@ class Socket {
   std::unique_ptr<nl_sock, Deleter> sock_;
 };
 
-}  // namespace mini::cluster::kubelet::network::netlink
+}  // namespace mini::net::netlink

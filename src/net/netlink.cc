@@ -1,7 +1,8 @@
-#include "cluster/kubelet/network/netlink.h"
+#include "net/netlink.h"
 
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
@@ -12,17 +13,19 @@
 #include <netlink/route/route.h>
 #include <netlink/socket.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <thread>
 
 #include "common/files.h"
 
-namespace mini::cluster::kubelet::network::netlink {
+namespace mini::net::netlink {
 namespace fs = std::filesystem;
 
 namespace {
@@ -103,6 +106,32 @@ Status DeleteNetns(const std::string& name) {
   const fs::path pin = NetnsPath(name);
   umount2(pin.c_str(), MNT_DETACH);  // fails harmlessly when nothing is pinned there
   if (unlink(pin.c_str()) != 0 && errno != ENOENT) return SystemError("removing " + pin.string());
+  return Status::Ok();
+}
+
+Status SetSysctl(const std::string& name, const std::string& value) {
+  // Written in place: a /proc/sys file cannot be replaced by a rename.
+  const fs::path path = fs::path("/proc/sys") / name;
+  std::ofstream out(path);
+  out << value;
+  out.close();
+  if (!out) return Status(Code::kInternal, "cannot write " + path.string());
+  return Status::Ok();
+}
+
+Status CreateTap(const std::string& name) {
+  if (name.empty() || name.size() >= IFNAMSIZ) {
+    return Status(Code::kInvalidArgument, "invalid interface name \"" + name + "\"");
+  }
+  Fd tun{open("/dev/net/tun", O_RDWR | O_CLOEXEC)};
+  if (tun.fd < 0) return SystemError("opening /dev/net/tun");
+  ifreq request{};
+  request.ifr_flags = IFF_TAP | IFF_NO_PI;
+  std::memcpy(request.ifr_name, name.data(), name.size());
+  // Attaching to an existing persistent tap of that name succeeds too, which makes this
+  // idempotent.
+  if (ioctl(tun.fd, TUNSETIFF, &request) != 0) return SystemError("creating tap device " + name);
+  if (ioctl(tun.fd, TUNSETPERSIST, 1) != 0) return SystemError("keeping tap device " + name);
   return Status::Ok();
 }
 
@@ -219,4 +248,4 @@ Status Socket::DeleteLink(const std::string& name) {
   return Status::Ok();
 }
 
-}  // namespace mini::cluster::kubelet::network::netlink
+}  // namespace mini::net::netlink
