@@ -156,6 +156,13 @@ std::optional<std::string> PickReservation(const std::string& network_xml, const
   return std::nullopt;
 }
 
+std::optional<std::string> NetworkHostAddress(const std::string& network_xml) {
+  for (Attributes& ip : Elements(network_xml, "ip")) {
+    if (Ipv4(ip["address"])) return ip["address"];
+  }
+  return std::nullopt;
+}
+
 std::optional<int> FreeSubnet(const std::vector<std::string>& taken) {
   for (int third = 39; third < 255; ++third) {
     std::string prefix = fmt::format("192.168.{}.", third);

@@ -49,7 +49,8 @@ struct NetworkPlan {
   std::string mac;
   bool own = true;       // made and removed by the driver
   std::string reserved;  // an existing network: the machine's address
-  std::string HostIP() const { return "192.168." + std::to_string(third) + ".1"; }
+  std::string host;      // an existing network: the host's address on it
+  std::string HostIP() const { return own ? "192.168." + std::to_string(third) + ".1" : host; }
   std::string GuestIP() const { return own ? "192.168." + std::to_string(third) + ".2" : reserved; }
 };
 
@@ -64,6 +65,9 @@ std::string DhcpHostXml(const std::string& mac, const std::string& host_name,
 /// range that is neither reserved nor leased. nullopt when there is none.
 std::optional<std::string> PickReservation(const std::string& network_xml, const std::string& mac,
                                            const std::vector<std::string>& leased);
+
+/// The host's IPv4 address on a network, given its XML (the first IPv4 <ip address=...>).
+std::optional<std::string> NetworkHostAddress(const std::string& network_xml);
 
 /// The first 192.168.N.0/24, N from 39 (minikube's first), that no text in `taken` mentions
 /// (libvirt networks' XML, the host's addresses); nullopt when all are taken.

@@ -120,9 +120,19 @@ Result<NetworkPlan> PlanOnExisting(const Libvirt& virt, const vm::MachineSpec& s
         .WithReason("DRV_KVM2_NETWORK");
   }
   MINI_RETURN_IF_ERROR(StartNetwork(virt, net.get(), name, "see libvirtd's log"));
-  NetworkPlan p{name, 0, MacFor(spec.name), false, ""};
-  std::optional<std::string> ip =
-      PickReservation(Xml(virt, net.get()), p.mac, LeasedAddresses(virt.api(), net.get()));
+  NetworkPlan p{name, 0, MacFor(spec.name), false, "", ""};
+  const std::string xml = Xml(virt, net.get());
+  std::optional<std::string> host = NetworkHostAddress(xml);
+  if (!host) {
+    return Error(Code::kFailedPrecondition,
+                 "the libvirt network {} has no IPv4 address on the host, so the machine could "
+                 "not reach the host on it",
+                 name)
+        .WithAdvice("give it one (virsh net-edit " + name + "), or leave out --kvm-network")
+        .WithReason("DRV_KVM2_NETWORK");
+  }
+  p.host = *host;
+  std::optional<std::string> ip = PickReservation(xml, p.mac, LeasedAddresses(virt.api(), net.get()));
   if (!ip) {
     return Error(Code::kResourceExhausted,
                  "the network {} has no free IPv4 address to give the "
@@ -150,6 +160,9 @@ Result<NetworkPlan> ReadPlan(const vm::MachineSpec& spec) {
   if (const json::value* reserved = o.if_contains("reserved"); reserved && reserved->is_string()) {
     p.own = false;
     p.reserved = reserved->get_string();
+    if (const json::value* host = o.if_contains("host"); host && host->is_string()) {
+      p.host = host->get_string();
+    }
     return p;
   }
   MINI_ASSIGN_OR_RETURN(int64_t third, GetInt(o, "subnet"));
@@ -161,7 +174,7 @@ Result<NetworkPlan> EnsurePlan(const Libvirt& virt, const vm::MachineSpec& spec)
   if (auto kept = ReadPlan(spec); kept.ok()) return kept;
   if (!spec.kvm_network.empty()) {
     MINI_ASSIGN_OR_RETURN(NetworkPlan p, PlanOnExisting(virt, spec));
-    json::value v = {{"name", p.name}, {"mac", p.mac}, {"reserved", p.reserved}};
+    json::value v = {{"name", p.name}, {"mac", p.mac}, {"reserved", p.reserved}, {"host", p.host}};
     MINI_RETURN_IF_ERROR(MakeDirs(spec.machine_dir, 0700));
     MINI_RETURN_IF_ERROR(AtomicWriteFile(PlanFile(spec), PrettyJson(v), 0600));
     return p;

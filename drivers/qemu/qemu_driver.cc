@@ -158,7 +158,11 @@ class QemuDriver : public vm::Driver {
 
   // User-mode networking turns the guest's connections to its gateway into connections to the
   // host's loopback, so nothing listens beyond this host.
-  Result<vm::HostRoute> RouteToHost(const MachineSpec&) override {
+  Result<vm::HostRoute> RouteToHost(const MachineSpec& spec) override {
+    if (Bridged(spec)) {  // the host's address on the machine's bridge
+      MINI_ASSIGN_OR_RETURN(BridgePlan plan, ReadBridgePlan(spec));
+      return vm::HostRoute{plan.HostIP(), plan.HostIP()};
+    }
     return vm::HostRoute{"127.0.0.1", kHostAlias};
   }
 

@@ -146,6 +146,8 @@ run virsh domifaddr "$P" --source lease
 expect_contains "$OUT" "$ip/24" "the address is the one leased"
 run "$MINI" ssh -p "$P" -- uname -n
 [ "$OUT" = "$P" ] || fail "mini ssh runs in the guest: '$OUT' ($ERR)"
+# mini mount: the server listens on the host's address on the machine's network.
+check_mini_mount -p "$P"
 
 # --- a pod, and a file on the data disk ---
 run "$MINI" image load -p "$P" "$IMAGES/busybox.oci.tar"

@@ -55,6 +55,38 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("0.0.0.0",0)); print(s.getsockname()[1])'
 }
 
+# check_mini_mount [FLAGS...]: `mini mount` (with FLAGS, e.g. -p PROFILE) shares a fresh host
+# directory into the running machine: the guest reads a host file, the host sees a file the
+# guest writes, both list the same names; after SIGINT it exits 0 and the guest's mount is gone.
+check_mini_mount() {
+  local live=$WORK/live-$RANDOM mounter code
+  mkdir -p "$live/sub"
+  echo from-the-host >"$live/hello"
+  "$MINI" mount "$@" "$live:/mnt/live" >"$WORK/mount.out" 2>"$WORK/mount.err" &
+  mounter=$!
+  for _ in $(seq 300); do
+    grep -q "Successfully mounted" "$WORK/mount.out" 2>/dev/null && break
+    kill -0 "$mounter" 2>/dev/null || break
+    sleep 0.2
+  done
+  expect_contains "$(cat "$WORK/mount.out")" "Successfully mounted $live to /mnt/live" \
+    "mini mount ($(cat "$WORK/mount.err"))"
+  run "$MINI" ssh "$@" -- 'cat /mnt/live/hello && echo written-in-the-guest > /mnt/live/sub/from-guest'
+  expect_code 0 "using the mounted directory in the guest"
+  expect_contains "$OUT" from-the-host "the guest reads a host file through mini mount"
+  [ "$(cat "$live/sub/from-guest" 2>/dev/null)" = written-in-the-guest ] ||
+    fail "the host sees a file the guest wrote through mini mount"
+  run "$MINI" ssh "$@" -- 'cd /mnt/live && ls -A . sub'
+  [ "$OUT" = "$(cd "$live" && ls -A . sub)" ] || fail "the guest lists the directory otherwise: $OUT"
+  kill -INT "$mounter"
+  wait "$mounter"
+  code=$?
+  [ "$code" -eq 0 ] || fail "mini mount exited $code after SIGINT: $(cat "$WORK/mount.err")"
+  expect_contains "$(cat "$WORK/mount.out")" "Unmounting /mnt/live" "mini mount unmounts on SIGINT"
+  run "$MINI" ssh "$@" -- 'grep -c " /mnt/live " /proc/mounts'
+  [ "$OUT" = 0 ] || fail "the guest still has the mount after SIGINT: $OUT"
+}
+
 finish() {
   if [ "$FAILURES" -ne 0 ]; then
     echo "$FAILURES check(s) failed" >&2

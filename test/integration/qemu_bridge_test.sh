@@ -95,6 +95,8 @@ run "$MINI" ssh -p "$P" -- 'uname -n; ip -4 -o addr show eth0; ping -c1 -W2 '"${
 expect_contains "$OUT" "$P" "mini ssh reaches the guest at its address"
 expect_contains "$OUT" "$guest/24" "the guest has its fixed address"
 expect_contains "$OUT" "gateway-ok" "the guest reaches the host through the bridge"
+# mini mount: the server listens on the host's address on the bridge.
+check_mini_mount -p "$P"
 
 # Beyond the host through the NAT table: the host's nameserver answers the guest, when it is
 # not on this host and the host itself can resolve names.

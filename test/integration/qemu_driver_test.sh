@@ -126,31 +126,7 @@ run curl -s "http://127.0.0.1:$fwd2/"
 [ "$OUT" = served ] || fail "a forward added at run time: '$OUT'"
 
 # --- mini mount: a directory shared at run time over 9P on TCP, gone after SIGINT ---
-mkdir -p "$WORK/live/sub"
-echo from-the-host > "$WORK/live/hello"
-"$MINI" mount "$WORK/live:/mnt/live" >"$WORK/mount.out" 2>"$WORK/mount.err" &
-mounter=$!
-for _ in $(seq 300); do
-  grep -q "Successfully mounted" "$WORK/mount.out" 2>/dev/null && break
-  kill -0 "$mounter" 2>/dev/null || break
-  sleep 0.2
-done
-expect_contains "$(cat "$WORK/mount.out")" "Successfully mounted $WORK/live to /mnt/live" \
-  "mini mount ($(cat "$WORK/mount.err"))"
-run "$MINI" ssh -- 'cat /mnt/live/hello && echo written-in-the-guest > /mnt/live/sub/from-guest'
-expect_code 0 "using the mounted directory in the guest"
-expect_contains "$OUT" from-the-host "the guest reads a host file through mini mount"
-[ "$(cat "$WORK/live/sub/from-guest" 2>/dev/null)" = written-in-the-guest ] ||
-  fail "the host sees a file the guest wrote through mini mount"
-run "$MINI" ssh -- 'cd /mnt/live && ls -A . sub'
-[ "$OUT" = "$(cd "$WORK/live" && ls -A . sub)" ] || fail "the guest lists the directory otherwise: $OUT"
-kill -INT "$mounter"
-wait "$mounter"
-mount_code=$?
-[ "$mount_code" -eq 0 ] || fail "mini mount exited $mount_code after SIGINT: $(cat "$WORK/mount.err")"
-expect_contains "$(cat "$WORK/mount.out")" "Unmounting /mnt/live" "mini mount unmounts on SIGINT"
-run "$MINI" ssh -- 'grep -c " /mnt/live " /proc/mounts'
-[ "$OUT" = 0 ] || fail "the guest still has the mount after SIGINT: $OUT"
+check_mini_mount
 
 # --- a pod in the guest, with a file on the data disk ---
 run "$MINI" image load "$IMAGES/busybox.oci.tar"
@@ -197,6 +173,7 @@ expect_code 0 "stop"
 [ -z "$(qemu_pid mini)" ] || fail "stop left the pid file"
 run "$MINI" status -o json
 [ "$(json_field "$OUT" Host)" = Stopped ] || fail "status after stop: $OUT"
+mkdir -p "$WORK/live"
 run "$MINI" mount "$WORK/live:/mnt/live"
 expect_code 81 "mount on a stopped machine"
 expect_contains "$ERR" "machine is Stopped" "mount on a stopped machine says why"

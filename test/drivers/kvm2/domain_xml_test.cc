@@ -137,8 +137,17 @@ TEST_SUITE("drivers/kvm2") {
   TEST_CASE("the reservation added to an existing network, and its plan's address") {
     CHECK(DhcpHostXml("52:54:00:01:02:03", "a&b", "192.168.122.253") ==
           "<host mac='52:54:00:01:02:03' name='a&amp;b' ip='192.168.122.253'/>");
-    NetworkPlan p{"default", 0, "52:54:00:01:02:03", false, "192.168.122.253"};
+    NetworkPlan p{"default", 0, "52:54:00:01:02:03", false, "192.168.122.253", "192.168.122.1"};
     CHECK(p.GuestIP() == "192.168.122.253");
+    CHECK(p.HostIP() == "192.168.122.1");  // where `mini mount` listens for the machine
+    NetworkPlan own{"mini-x", 40, "52:54:00:01:02:03"};
+    CHECK(own.HostIP() == "192.168.40.1");
+  }
+
+  TEST_CASE("the host's address on an existing network is its first IPv4 address") {
+    CHECK(NetworkHostAddress(kDefaultNetwork) == "192.168.122.1");
+    CHECK(NetworkHostAddress("<network><ip family='ipv6' address='fd00::1' prefix='64'/></network>") ==
+          std::nullopt);
   }
 
   TEST_CASE("a domain on an existing network names it as its source") {
