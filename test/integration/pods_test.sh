@@ -420,8 +420,14 @@ expect_contains "$line" 'g=hello n=shared-data p=pw m=400 u=db w=no l=app="vols"
   "ConfigMap, Secret, shared emptyDir and downward API volumes"
 k logs vols -c writer
 expect_contains "$OUT" "tmpfs /ram tmpfs" "a memory-backed emptyDir is a tmpfs"
-mount | grep "$MINI_HOME/machines/mini/data/pods/.*/volumes/ram" >/dev/null ||
+# The pod's directory is in the node's memory (data/run); what the pod writes to a plain
+# emptyDir is on disk (data/pods), and its secrets are not.
+mount | grep "$MINI_HOME/machines/mini/data/run/pods/.*/volumes/ram" >/dev/null ||
   fail "the memory-backed emptyDir is not mounted on the node"
+grep -rl shared-data "$MINI_HOME"/machines/mini/data/pods/*/volumes/shared >/dev/null 2>&1 ||
+  fail "the emptyDir volume is not on the node's disk"
+! grep -rqx pw "$MINI_HOME"/machines/mini/data/pods 2>/dev/null ||
+  fail "a secret volume's content reached the node's disk"
 kubectl create configmap site --from-literal=greeting=bonjour --dry-run=client -o yaml >"$WORK/site.yaml"
 k apply -f "$WORK/site.yaml"
 wait_log vols reader "g=bonjour " || fail "the ConfigMap's new value did not reach the container: '$line'"

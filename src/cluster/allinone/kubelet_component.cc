@@ -60,8 +60,13 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   registries.insecure.insert(options_.insecure_registries.begin(),
                              options_.insecure_registries.end());
   puller_ = runtime::registry::NewRegistryPuller(std::move(registries));
-  options.services = {containers_.get(), images_.get(), network_.get(), data / "pods",
+  // A pod's directory (hosts file, projected volumes, termination messages) is remade when
+  // the pod starts again, so it lives in memory like the containers' state: a pod start
+  // created a score of files there, and new inodes on the data disk cost far more. Only the
+  // emptyDir volumes a pod writes stay on disk, as on a real node.
+  options.services = {containers_.get(), images_.get(), network_.get(), run / "pods",
                       data / "logs" / "pods", host_ip, env};
+  options.services.disk_dir = data / "pods";
   options.services.puller = puller_.get();
   events_ = std::make_unique<client::EventRecorder>(
       *client_, client::EventSource{"kubelet", options_.node_name, options_.node_name});

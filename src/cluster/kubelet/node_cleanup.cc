@@ -29,8 +29,10 @@ Status CleanupNode(const fs::path& data_dir) {
     umount2((entry.path() / "bundle" / "rootfs").c_str(), MNT_DETACH);
   }
   // Memory-backed volumes, so the pods' directories can go with the node's data.
-  for (const auto& entry : fs::directory_iterator(data_dir / "pods", error)) {
-    MINI_RETURN_IF_ERROR(volumes::UnmountVolumes(entry.path()));
+  for (const fs::path& pods : {run / "pods", data_dir / "pods"}) {
+    for (const auto& entry : fs::directory_iterator(pods, error)) {
+      MINI_RETURN_IF_ERROR(volumes::UnmountVolumes(entry.path()));
+    }
   }
   // The forwards go before the claims: the node's ports must not lead to addresses reused later.
   MINI_RETURN_IF_ERROR(

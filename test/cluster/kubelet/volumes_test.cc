@@ -1,4 +1,6 @@
 #include <doctest/doctest.h>
+
+#include <fstream>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -133,6 +135,23 @@ TEST_SUITE("kubelet/volumes") {
     CHECK(no_key.message() ==
           "MountVolume.SetUp failed for volume \"k\" : configmap references non-existent config "
           "key: nope");
+  }
+
+  TEST_CASE("an emptyDir volume lives on disk, linked from the pod's directory in memory") {
+    testing::TempDir tmp;
+    json::object pod = Pod(R"([{"name":"scratch","emptyDir":{}}])");
+    fs::create_directories(tmp / "run/volumes");  // as the pod's sandbox makes it
+    VolumeManager manager({}, tmp / "run", std::chrono::milliseconds(0), tmp / "disk");
+    REQUIRE(manager.Sync(pod, kSandbox).ok());
+    CHECK(fs::is_symlink(tmp / "run/volumes/scratch"));
+    CHECK(fs::is_directory(tmp / "disk/volumes/scratch"));
+    // What a container writes through the pod's directory lands on disk.
+    std::ofstream(tmp / "run/volumes/scratch/kept") << "data";
+    CHECK(Read(tmp / "disk/volumes/scratch/kept") == "data");
+    // Set up again after a restart of the node: the same directory, its content kept.
+    VolumeManager again({}, tmp / "run", std::chrono::milliseconds(0), tmp / "disk");
+    REQUIRE(again.Sync(pod, kSandbox).ok());
+    CHECK(Read(tmp / "run/volumes/scratch/kept") == "data");
   }
 
   TEST_CASE("labels changed on the pod reach a downwardAPI volume") {

@@ -319,6 +319,7 @@ Status PodWorker::Terminate(std::chrono::milliseconds grace) {
   }
   std::error_code error;
   fs::remove_all(node_.pods_dir / uid_, error);
+  if (!node_.disk_dir.empty()) fs::remove_all(node_.disk_dir / uid_, error);
   sandbox_.reset();
   return result;
 }

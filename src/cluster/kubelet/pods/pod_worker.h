@@ -30,7 +30,7 @@ struct NodeServices {
   runtime::containers::ContainerManager* containers;
   runtime::image::ImageStore* images;
   network::PodNetwork* network;
-  std::filesystem::path pods_dir;  // <pods_dir>/<uid>/ per pod
+  std::filesystem::path pods_dir;  // <pods_dir>/<uid>/ per pod, in memory (see run_dir.h)
   std::filesystem::path logs_dir;  // <logs_dir>/<namespace>_<name>_<uid>/<container>/<n>.log
   std::string host_ip;
   EnvSources env;  // ConfigMaps, Secrets and node capacity for containers' environments
@@ -40,6 +40,8 @@ struct NodeServices {
   prober::Prober* prober = nullptr;        // nullptr: probes are not run
   prober::ActionRunner* actions = nullptr;  // runs lifecycle hooks; nullptr: hooks are not run
   client::EventRecorder* events = nullptr;   // the pods' events; nullptr: none are written
+  /// <disk_dir>/<uid>/volumes/<name>: emptyDir volumes on disk; empty: in the pod's directory.
+  std::filesystem::path disk_dir;
 };
 
 /// Stops a container the way the kubelet does: its preStop hook first, then SIGTERM and
@@ -118,7 +120,8 @@ class PodWorker {
 
   NodeServices node_;
   std::string uid_;
-  volumes::VolumeManager volumes_{{node_.env, node_.volume_api}, node_.pods_dir / uid_};
+  volumes::VolumeManager volumes_{{node_.env, node_.volume_api}, node_.pods_dir / uid_,
+                                  std::chrono::seconds(3), node_.disk_dir / uid_};
   std::optional<Sandbox> sandbox_;
   std::string sandbox_error_;
   std::string mount_error_;  // the volume failure last reported

@@ -43,7 +43,13 @@ Status VolumeManager::SetUp(const json::object& pod, const json::object& volume,
   const std::string name_space = StringAt(pod, "metadata.namespace");
   Projection files;
   if (const json::object* empty = ObjectAt(volume, "emptyDir")) {
-    return SetUpEmptyDir(*empty, dir);
+    // The pod's directory is in memory; what a pod keeps on disk is linked from there.
+    if (disk_dir_.empty() || StringAt(*empty, "medium") == "Memory") {
+      return SetUpEmptyDir(*empty, dir);
+    }
+    const std::filesystem::path on_disk = disk_dir_ / "volumes" / StringAt(volume, "name");
+    MINI_RETURN_IF_ERROR(SetUpEmptyDir(*empty, on_disk));
+    return LinkVolume(dir, on_disk);
   } else if (const json::object* host = ObjectAt(volume, "hostPath")) {
     MINI_RETURN_IF_ERROR(CheckHostPath(StringAt(*host, "path"), StringAt(*host, "type")));
     return LinkVolume(dir, StringAt(*host, "path"));

@@ -17,9 +17,14 @@ namespace mini::cluster::kubelet::volumes {
 
 class VolumeManager {
  public:
+  /// `disk_dir` holds the emptyDir volumes that are not memory-backed (empty: in `pod_dir`).
   VolumeManager(VolumeSources sources, std::filesystem::path pod_dir,
-                std::chrono::milliseconds refresh = std::chrono::seconds(3))
-      : sources_(sources), pod_dir_(std::move(pod_dir)), refresh_(refresh) {}
+                std::chrono::milliseconds refresh = std::chrono::seconds(3),
+                std::filesystem::path disk_dir = {})
+      : sources_(sources),
+        pod_dir_(std::move(pod_dir)),
+        disk_dir_(std::move(disk_dir)),
+        refresh_(refresh) {}
 
   /// Prepares the volumes not yet prepared, and refreshes the projected ones once per refresh
   /// period. An error, in the kubelet's FailedMount words, names the first volume that could
@@ -32,6 +37,7 @@ class VolumeManager {
 
   VolumeSources sources_;
   std::filesystem::path pod_dir_;
+  std::filesystem::path disk_dir_;
   std::chrono::milliseconds refresh_;
   std::set<std::string> ready_;
   std::chrono::steady_clock::time_point next_refresh_{};
