@@ -15,27 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/fd.h"
 #include "common/status.h"
 
 namespace mini::vm::ninep {
-
-/// An owned file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept;
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd();
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_ = -1;
-};
 
 /// A path beneath the export, "a/b/c"; "" is the export itself.
 using RelPath = std::string;

@@ -34,7 +34,7 @@ std::optional<std::vector<std::string>> Entry(const std::string& text, const std
 std::string ReadEtcFile(int root, const char* name) {
   auto etc = image::OpenBeneath(root, {"etc"}, 1, false);
   if (!etc.ok()) return "";
-  image::Fd file(openat(etc->get(), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  Fd file(openat(etc->get(), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!file.valid()) return "";
   std::string text;
   char buffer[4096];
@@ -87,7 +87,7 @@ Status ResolveUserNamesFrom(const std::string& passwd, const std::string& group,
 
 Status ResolveUserNames(const std::filesystem::path& rootfs, oci::ContainerConfig& config) {
   if (config.user_name.empty() && config.group_name.empty()) return Status::Ok();
-  image::Fd root(open(rootfs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  Fd root(open(rootfs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) {
     return Status(Code::kInternal, fmt::format("cannot open the root {}", rootfs.string()));
   }

@@ -46,22 +46,6 @@ Status RemoveChildren(int dir) {
 
 }  // namespace
 
-Fd& Fd::operator=(Fd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-Fd::~Fd() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-  }
-}
-
 Result<std::vector<std::string>> SplitEntryPath(std::string_view path) {
   if (path.starts_with('/')) {
     return Error(Code::kInvalidArgument, "entry \"{}\" has an absolute path", path);
