@@ -119,9 +119,12 @@ std::string DomainXml(const DomainConfig& c) {
 }
 
 std::string NetworkXml(const NetworkPlan& p, const std::string& host_name) {
-  // NAT, so pods pull images; the host reaches the machine on the bridge.
+  // NAT, so pods pull images; the host reaches the machine on the bridge. No spanning tree:
+  // one machine on a bridge of its own makes no loop, and with it on the kernel holds a new
+  // port out of forwarding for twice its minimum 2 s delay, longer than the guest takes to
+  // send its first DHCP request (which was then lost, and /init waited for the retry).
   return fmt::format(
-      "<network>\n  <name>{0}</name>\n  <forward mode='nat'/>\n"
+      "<network>\n  <name>{0}</name>\n  <forward mode='nat'/>\n  <bridge stp='off' delay='0'/>\n"
       "  <ip address='{1}' netmask='255.255.255.0'>\n    <dhcp>\n"
       "      <range start='192.168.{2}.2' end='192.168.{2}.254'/>\n"
       "      <host mac='{3}' name='{4}' ip='{5}'/>\n    </dhcp>\n  </ip>\n</network>\n",

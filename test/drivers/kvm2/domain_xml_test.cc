@@ -78,6 +78,7 @@ TEST_SUITE("drivers/kvm2") {
     std::string xml = NetworkXml(p, "demo");
     CHECK(Has(xml, "<name>mini-demo</name>"));
     CHECK(Has(xml, "<forward mode='nat'/>"));
+    CHECK(Has(xml, "<bridge stp='off' delay='0'/>"));  // its port forwards at once
     CHECK(Has(xml, "<ip address='192.168.42.1' netmask='255.255.255.0'>"));
     CHECK(Has(xml, "<host mac='52:54:00:01:02:03' name='demo' ip='192.168.42.2'/>"));
     CHECK(p.GuestIP() == "192.168.42.2");
