@@ -55,9 +55,12 @@ class VirtualBoxDriver : public vm::Driver {
     MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
     if (state == MachineState::kRunning) return Status::Ok();
     if (!spec.mounts.empty()) {
-      // The guest mounts shares over 9p, a QEMU device VirtualBox does not have.
-      return Error(Code::kInvalidArgument, "the virtualbox driver cannot share host directories")
-          .WithAdvice("drop --mount-string, or use --driver=qemu or --driver=kvm2")
+      // --mount-string shares are 9p devices on QEMU's command line; VirtualBox has none.
+      return Error(Code::kInvalidArgument,
+                   "the virtualbox driver cannot share host directories at start")
+          .WithAdvice(
+              "drop --mount-string and share the directory once the machine runs with "
+              "`mini mount HOST:GUEST`, or use --driver=qemu or --driver=kvm2")
           .WithReason("HOST_MOUNT");
     }
     MINI_RETURN_IF_ERROR(Create(spec));

@@ -25,6 +25,7 @@ mkdir -p "$FAKE_VBOX" "$WORK/share"
 run "$MINI" start -p vbshare --driver=vbox --mount-string="$WORK/share:/share" --wait=none
 [ "$CODE" -ne 0 ] || fail "start with --mount-string succeeded"
 expect_contains "$ERR" "cannot share host directories" "the refused --mount-string is explained"
+expect_contains "$ERR" "mini mount HOST:GUEST" "the refusal points to mini mount"
 run "$MINI" delete -p vbshare
 expect_code 0 "delete after the refused start"
 run "$MINI" start -p vb --driver=vbox --memory=2g --cpus=2 --disk-size=4g --wait=none
