@@ -94,7 +94,6 @@ std::vector<Ipv4Net> PlannedSubnets(const vm::MachineSpec& spec) {
   return out;
 }
 
-
 }  // namespace
 
 bool Overlap(const Ipv4Net& a, const Ipv4Net& b) {
