@@ -1,7 +1,8 @@
 // The node's memory-backed state: <data>/run, a tmpfs as /run is on a real host. It holds what
 // a reboot makes moot (container bundles and start/exit records, crun's state, the pod
-// network's claims), so a pod start creates its dozens of small files in memory rather than on
-// the data disk, where each new inode costs far more. What containers write stays on disk.
+// network's claims, the pods' own directories except their emptyDir volumes), so a pod start
+// creates its dozens of small files in memory rather than on the data disk, where each new
+// inode costs far more. What containers write stays on disk.
 #pragma once
 
 #include <filesystem>
