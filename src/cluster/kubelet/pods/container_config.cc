@@ -88,6 +88,16 @@ std::optional<int64_t> SecurityId(const json::object& pod, const json::object& c
 
 }  // namespace
 
+std::vector<runtime::image::MountPoint> CommonMountPoints() {
+  return {{"/etc/hosts", false},
+          {"/etc/hostname", false},
+          {"/etc/resolv.conf", false},
+          {"/var/run/secrets/kubernetes.io/serviceaccount", true},
+          {"/proc", true},
+          {"/sys", true},
+          {"/dev", true}};
+}
+
 ImageUser ParseImageUser(const std::string& user) {
   ImageUser parsed;
   const size_t colon = user.find(':');

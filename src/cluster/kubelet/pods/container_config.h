@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cluster/kubelet/pods/config_source.h"
+#include "cluster/runtime/image/init_layer.h"
 #include "cluster/runtime/image/manifest.h"
 #include "cluster/runtime/oci/spec.h"
 #include "common/status.h"
@@ -25,6 +26,11 @@ struct Sandbox {
   std::filesystem::path dir;    // the pod's directory: etc-hosts, resolv.conf, volumes/
   std::string host_ip;
 };
+
+/// The mount points nearly every container gets: the pod's shared files, the service
+/// account token's directory (Kubernetes' fixed path) and the runtime's /proc, /sys and /dev.
+/// The node makes them once per image (runtime::image::InitLayers).
+std::vector<runtime::image::MountPoint> CommonMountPoints();
 
 /// Where environment values come from beyond the pod itself.
 struct EnvSources {

@@ -1,6 +1,7 @@
 #include "cluster/runtime/containers/container_manager.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <signal.h>
 
 #include <boost/json.hpp>
@@ -59,7 +60,12 @@ std::vector<std::string> ResolveCommand(const std::vector<std::string>& command,
 
 ContainerManager::ContainerManager(ContainerManagerOptions options, image::ImageStore& images,
                                    image::MounterPtr mounter)
-    : options_(std::move(options)), images_(images), mounter_(std::move(mounter)) {}
+    : options_(std::move(options)), images_(images), mounter_(std::move(mounter)) {
+  if (!options_.mount_points.empty() && !options_.init_layers_root.empty()) {
+    init_layers_ = std::make_unique<image::InitLayers>(options_.init_layers_root,
+                                                       options_.mount_points, *mounter_);
+  }
+}
 
 Status ContainerManager::Start(const ContainerRequest& request) {
   const fs::path dir = Dir(request.id);
@@ -71,6 +77,10 @@ Status ContainerManager::Start(const ContainerRequest& request) {
   MINI_ASSIGN_OR_RETURN(image::ImageRecord record, images_.Acquire(request.image, request.id));
   MINI_ASSIGN_OR_RETURN(image::ImageConfig image_config, images_.Config(record));
   MINI_ASSIGN_OR_RETURN(std::vector<fs::path> lower, images_.LowerDirs(record));
+  if (init_layers_) {
+    MINI_ASSIGN_OR_RETURN(fs::path init, init_layers_->Ensure(record.id, lower));
+    lower.insert(lower.begin(), init);
+  }
   const fs::path rootfs = dir / "bundle" / "rootfs";
   const fs::path layer = LayerDir(request.id);
   if (layer != dir) MINI_RETURN_IF_ERROR(MakeDirs(layer));
@@ -231,6 +241,11 @@ Status ContainerManager::Remove(const std::string& id) {
 
 void ContainerManager::RemoveOrphans() {
   std::error_code error;
+  if (init_layers_) {
+    if (Status s = init_layers_->ClearBuilds(); !s.ok()) {
+      spdlog::warn("unfinished init layers stay: {}", s.message());
+    }
+  }
   if (!options_.layers_root.empty()) {
     for (const auto& entry : fs::directory_iterator(options_.layers_root, error)) {
       const std::string id = entry.path().filename().string();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cluster/runtime/image/image_store.h"
+#include "cluster/runtime/image/init_layer.h"
 #include "cluster/runtime/image/overlay.h"
 #include "cluster/runtime/oci/spec.h"
 #include "common/process.h"
@@ -73,6 +74,10 @@ struct ContainerManagerOptions {
   std::filesystem::path layers_root;
   /// The crun executable; see oci::SealedRuntime for why it may be a read-only mount.
   std::string crun = "crun";
+  /// Mount points nearly every container gets, made once per image in an init layer under
+  /// `init_layers_root` (image::InitLayers) rather than in each container's writable layer.
+  std::vector<image::MountPoint> mount_points;
+  std::filesystem::path init_layers_root;
 };
 
 class ContainerManager {
@@ -113,6 +118,7 @@ class ContainerManager {
   ContainerManagerOptions options_;
   image::ImageStore& images_;
   image::MounterPtr mounter_;
+  std::unique_ptr<image::InitLayers> init_layers_;  // when there are mount points to make
   // The shims started here, so that Remove reaps the one that has ended: this process is its
   // parent until the agent restarts (then init or a subreaper inherits it).
   ProcessesPtr processes_ = NewSystemProcesses();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cluster/runtime/image/image_store_impl.h"
+#include "cluster/runtime/image/init_layer.h"
 
 namespace mini::cluster::runtime::image {
 namespace {
@@ -90,8 +91,9 @@ Result<GcReport> ImageStoreImpl::GarbageCollect(const std::vector<std::string>& 
 // is removed.
 Status ImageStoreImpl::Sweep(GcReport& report) {
   MINI_ASSIGN_OR_RETURN(std::vector<ImageRecord> records, records_.Read());
-  std::set<Digest> blobs, layers;
+  std::set<Digest> blobs, layers, images;
   for (const auto& r : records) {
+    images.insert(r.id);
     blobs.insert(r.manifest);
     blobs.insert(r.id);
     for (const auto& l : r.layers) {
@@ -115,6 +117,7 @@ Status ImageStoreImpl::Sweep(GcReport& report) {
       ++report.layers_removed;
     }
   }
+  MINI_RETURN_IF_ERROR(SweepInitLayers(InitLayersRoot(root_), images));
   MINI_RETURN_IF_ERROR(blobs_.ClearIngest());
   return layers_.ClearStaging();
 }

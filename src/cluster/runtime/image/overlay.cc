@@ -28,9 +28,10 @@ class SystemMounter : public Mounter {
   Status Mount(const OverlayMount& mount) override {
     MINI_ASSIGN_OR_RETURN(std::string options, OverlayOptions(mount));
     for (const auto& dir : {mount.upper, mount.work, mount.target}) {
-      MINI_RETURN_IF_ERROR(MakeDirs(dir, 0755));
+      if (!dir.empty()) MINI_RETURN_IF_ERROR(MakeDirs(dir, 0755));
     }
-    if (::mount("overlay", mount.target.c_str(), "overlay", 0, options.c_str()) != 0) {
+    unsigned long flags = mount.upper.empty() ? MS_RDONLY : 0;
+    if (::mount("overlay", mount.target.c_str(), "overlay", flags, options.c_str()) != 0) {
       return ErrnoError(CodeFromErrno(errno), errno,
                         fmt::format("mounting an overlay at {}", mount.target.string()));
     }
@@ -56,10 +57,16 @@ Result<std::string> OverlayOptions(const OverlayMount& mount) {
     MINI_RETURN_IF_ERROR(Usable(dir));
     lower += (lower.empty() ? "" : ":") + dir.string();
   }
-  MINI_RETURN_IF_ERROR(Usable(mount.upper));
-  MINI_RETURN_IF_ERROR(Usable(mount.work));
-  std::string options =
-      "lowerdir=" + lower + ",upperdir=" + mount.upper.string() + ",workdir=" + mount.work.string();
+  std::string options = "lowerdir=" + lower;
+  if (mount.upper.empty() && mount.work.empty()) {
+    if (mount.lower.size() < 2) {
+      return Error(Code::kInvalidArgument, "a read-only overlay needs at least two lower layers");
+    }
+  } else {
+    MINI_RETURN_IF_ERROR(Usable(mount.upper));
+    MINI_RETURN_IF_ERROR(Usable(mount.work));
+    options += ",upperdir=" + mount.upper.string() + ",workdir=" + mount.work.string();
+  }
   long page = ::sysconf(_SC_PAGESIZE);
   if (static_cast<long>(options.size()) >= page) {
     return Error(Code::kResourceExhausted,

@@ -14,12 +14,13 @@ namespace mini::cluster::runtime::image {
 
 struct OverlayMount {
   std::vector<std::filesystem::path> lower;  // top first, as ImageStore::LowerDirs gives them
-  std::filesystem::path upper;               // the container's changes
-  std::filesystem::path work;                // overlayfs scratch, on upper's filesystem
+  std::filesystem::path upper;  // the container's changes; none (with no work) for a read-only view
+  std::filesystem::path work;   // overlayfs scratch, on upper's filesystem
   std::filesystem::path target;
 };
 
-/// The data string for mount(2). kInvalidArgument when there is no lower layer or a path
+/// The data string for mount(2). A read-only view (no upper) needs two lower layers, as the
+/// kernel does. kInvalidArgument when there is no lower layer or a path
 /// holds a character the option syntax reserves (',', ':', '\\'); kResourceExhausted when the
 /// string exceeds the page the kernel accepts (hundreds of layers).
 Result<std::string> OverlayOptions(const OverlayMount& mount);
@@ -28,7 +29,7 @@ class Mounter {
  public:
   virtual ~Mounter() = default;
 
-  /// Mounts the overlay, creating upper, work and target when missing. kPermissionDenied
+  /// Mounts the overlay, creating upper, work (when given) and target when missing. kPermissionDenied
   /// without CAP_SYS_ADMIN. Blocks on the kernel only; thread-safe.
   virtual Status Mount(const OverlayMount& mount) = 0;
   /// Unmounts `target`; one that is not mounted is not an error.

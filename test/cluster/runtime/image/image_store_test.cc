@@ -1,4 +1,5 @@
 #include "cluster/runtime/image/image_store.h"
+#include "cluster/runtime/image/init_layer.h"
 
 #include <doctest/doctest.h>
 
@@ -201,6 +202,10 @@ TEST_SUITE("runtime/image/store") {
     other.names = {"busybox:other"};
     REQUIRE(f.store->Load(f.Docker({other})).ok());
     auto id = f.store->Get("busybox:other")->id;
+    auto mounter = NewSystemMounter();
+    InitLayers init(InitLayersRoot(f.dir / "store"), {{"/etc/hosts", false}}, *mounter);
+    auto init_layer = init.Ensure(id, f.store->LowerDirs(*f.store->Get(id.String())).value());
+    REQUIRE(init_layer.ok());
     CHECK(f.store->Remove(id.hex().substr(0, 8), false).status().code() ==
           Code::kFailedPrecondition);
     auto untag = f.store->Remove("busybox:other", false);
@@ -213,6 +218,7 @@ TEST_SUITE("runtime/image/store") {
     CHECK(f.store->List()->empty());
     CHECK(Count(f.dir / "store/blobs/sha256") == 0);
     CHECK(Count(f.dir / "store/layers") == 0);
+    CHECK_FALSE(fs::exists(*init_layer));  // the init layer goes with its image
     CHECK(f.store->Remove("mini-test/busybox:1", false).status().code() == Code::kNotFound);
   }
 
