@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kNetnsDir = "/run/netns";
 
 Status NetlinkError(int error, const std::string& what) {
   return Status(Code::kInternal, what + ": " + nl_geterror(error));
@@ -63,8 +62,6 @@ struct Fd {
 
 void Socket::Deleter::operator()(nl_sock* sock) const { nl_socket_free(sock); }
 
-fs::path NetnsPath(const std::string& name) { return kNetnsDir / name; }
-
 Result<Socket> Socket::Open() {
   nl_sock* sock = nl_socket_alloc();
   if (sock == nullptr) return Status(Code::kResourceExhausted, "allocating a netlink socket");
@@ -75,35 +72,37 @@ Result<Socket> Socket::Open() {
   return socket;
 }
 
-Result<Socket> Socket::OpenIn(const std::string& name) {
-  Fd ns{open(NetnsPath(name).c_str(), O_RDONLY | O_CLOEXEC)};
-  if (ns.fd < 0) return SystemError("opening network namespace " + name);
+Result<Socket> Socket::OpenIn(const fs::path& pin) {
+  Fd ns{open(pin.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (ns.fd < 0) return SystemError("opening network namespace " + pin.string());
   return OnOwnThread([&]() -> Result<Socket> {
-    if (setns(ns.fd, CLONE_NEWNET) != 0) return SystemError("entering network namespace " + name);
+    if (setns(ns.fd, CLONE_NEWNET) != 0) {
+      return SystemError("entering network namespace " + pin.string());
+    }
     return Open();
   });
 }
 
-Result<Socket> Socket::CreateNetns(const std::string& name) {
-  MINI_RETURN_IF_ERROR(MakeDirs(kNetnsDir));
-  const fs::path pin = NetnsPath(name);
+Result<Socket> Socket::CreateNetns(const fs::path& pin) {
+  MINI_RETURN_IF_ERROR(MakeDirs(pin.parent_path()));
   {
     Fd created{open(pin.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)};
     if (created.fd < 0) return SystemError("creating " + pin.string());
   }
   Result<Socket> socket = OnOwnThread([&]() -> Result<Socket> {
-    if (unshare(CLONE_NEWNET) != 0) return SystemError("creating network namespace " + name);
+    if (unshare(CLONE_NEWNET) != 0) {
+      return SystemError("creating network namespace " + pin.string());
+    }
     if (mount("/proc/thread-self/ns/net", pin.c_str(), "none", MS_BIND, nullptr) != 0) {
-      return SystemError("pinning network namespace " + name);
+      return SystemError("pinning network namespace " + pin.string());
     }
     return Open();
   });
-  if (!socket.ok()) (void)DeleteNetns(name);
+  if (!socket.ok()) (void)DeleteNetns(pin);
   return socket;
 }
 
-Status DeleteNetns(const std::string& name) {
-  const fs::path pin = NetnsPath(name);
+Status DeleteNetns(const fs::path& pin) {
   umount2(pin.c_str(), MNT_DETACH);  // fails harmlessly when nothing is pinned there
   if (unlink(pin.c_str()) != 0 && errno != ENOENT) return SystemError("removing " + pin.string());
   return Status::Ok();
@@ -152,9 +151,9 @@ Status Socket::AddBridge(const std::string& name) {
 }
 
 Status Socket::AddVeth(const std::string& name, const std::string& peer_name,
-                       const std::string& peer_netns) {
-  Fd ns{open(NetnsPath(peer_netns).c_str(), O_RDONLY | O_CLOEXEC)};
-  if (ns.fd < 0) return SystemError("opening network namespace " + peer_netns);
+                       const fs::path& peer_netns) {
+  Fd ns{open(peer_netns.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (ns.fd < 0) return SystemError("opening network namespace " + peer_netns.string());
   rtnl_link* link = rtnl_link_veth_alloc();
   if (link == nullptr) return Status(Code::kResourceExhausted, "allocating a veth link");
   rtnl_link* peer = rtnl_link_veth_get_peer(link);

@@ -41,7 +41,7 @@ Status CleanupNode(const fs::path& data_dir) {
   for (const auto& entry : fs::directory_iterator(run / "network" / "ips", error)) {
     auto owner = ReadFile(entry.path());
     if (!owner.ok() || owner->empty()) continue;
-    MINI_RETURN_IF_ERROR(netlink::DeleteNetns("mini-" + *owner));
+    MINI_RETURN_IF_ERROR(netlink::DeleteNetns(network::NetnsPin(run / "network", *owner)));
     fs::remove(entry.path(), error);
   }
   UnmountRunDir(data_dir);

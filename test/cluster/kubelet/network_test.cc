@@ -120,6 +120,7 @@ TEST_SUITE("kubelet/network/bridge") {
     CHECK(a->ip == "10.250.0.2");
     CHECK(b->ip == "10.250.0.3");
     CHECK(std::filesystem::exists(a->netns));
+    CHECK(a->netns.parent_path() == dir / "netns");  // in the state directory, as asked
     CHECK(network->Setup("test-sandbox-a", ports).value().ip == a->ip);  // idempotent
     auto forwards = [] {
       auto listed = RunCommand({"nft", "list", "map", "ip", "minitest-nat", "hostports"});
@@ -133,7 +134,7 @@ TEST_SUITE("kubelet/network/bridge") {
 
     // A listener in one namespace, a client in the other.
     std::thread server([&] {
-      (void)RunCommand({"ip", "netns", "exec", "mini-test-sandbox-a", "python3", "-c",
+      (void)RunCommand({"nsenter", "--net=" + a->netns.string(), "python3", "-c",
                         "import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, "
                         "socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 7070)); s.listen(); "
                         "s.settimeout(10); c,_=s.accept(); c.sendall(b'hello from a'); c.close()"},
@@ -142,7 +143,7 @@ TEST_SUITE("kubelet/network/bridge") {
     std::string received;
     for (int attempt = 0; attempt < 50 && received.empty(); ++attempt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      auto reply = RunCommand({"ip", "netns", "exec", "mini-test-sandbox-b", "python3", "-c",
+      auto reply = RunCommand({"nsenter", "--net=" + b->netns.string(), "python3", "-c",
                                "import socket; s=socket.create_connection(('" + a->ip +
                                    "', 7070), timeout=2); print(s.recv(100).decode())"});
       if (reply.ok() && reply->exit_code == 0) received = reply->output;

@@ -23,8 +23,6 @@ std::string HostVeth(const std::string& id) {
   return fmt::format("veth{:08x}", hash);
 }
 
-std::string NetnsName(const std::string& id) { return "mini-" + id; }
-
 class BridgeNetwork final : public PodNetwork {
  public:
   explicit BridgeNetwork(BridgeOptions options)
@@ -33,9 +31,8 @@ class BridgeNetwork final : public PodNetwork {
   Result<PodAddress> Setup(const std::string& id, const std::vector<PortMapping>& ports) override {
     MINI_RETURN_IF_ERROR(PrepareNode());
     MINI_ASSIGN_OR_RETURN(std::string ip, ipam_.Allocate(id));
-    const std::string ns = NetnsName(id);
-    const fs::path netns = netlink::NetnsPath(ns);
-    Status made = Configure(id, ns, ip);
+    const fs::path netns = NetnsPin(options_.state_dir, id);
+    Status made = Configure(id, netns, ip);
     if (made.ok()) made = ForwardPorts(id, ip, ports);
     if (!made.ok()) {
       (void)Teardown(id);
@@ -45,7 +42,6 @@ class BridgeNetwork final : public PodNetwork {
   }
 
   Status Teardown(const std::string& id) override {
-    const std::string ns = NetnsName(id);
     std::error_code error;
     // The record, not the pod, says what to remove: the pod may be long gone.
     const fs::path record = RecordPath(id);
@@ -64,7 +60,7 @@ class BridgeNetwork final : public PodNetwork {
       }
       fs::remove(record, error);
     }
-    MINI_RETURN_IF_ERROR(netlink::DeleteNetns(ns));
+    MINI_RETURN_IF_ERROR(netlink::DeleteNetns(NetnsPin(options_.state_dir, id)));
     // Deleting the namespace deletes the pair, but not at once; a half-made setup may also
     // have left the host end. Either way it only has to be gone afterwards.
     MINI_ASSIGN_OR_RETURN(netlink::Socket host, netlink::Socket::Open());
@@ -91,11 +87,11 @@ class BridgeNetwork final : public PodNetwork {
   // Over netlink, in-process: one socket in the host's namespace and one in the pod's. The
   // namespace and the pair are made only when missing, so a setup cut short, or found again
   // after an agent restart, is repaired rather than duplicated.
-  Status Configure(const std::string& id, const std::string& ns, const std::string& ip) {
+  Status Configure(const std::string& id, const fs::path& ns, const std::string& ip) {
     std::error_code error;
     const std::string veth = HostVeth(id);
-    auto pod = fs::exists(netlink::NetnsPath(ns), error) ? netlink::Socket::OpenIn(ns)
-                                                          : netlink::Socket::CreateNetns(ns);
+    auto pod = fs::exists(ns, error) ? netlink::Socket::OpenIn(ns)
+                                     : netlink::Socket::CreateNetns(ns);
     if (!pod.ok()) return pod.status();
     MINI_ASSIGN_OR_RETURN(netlink::Socket host, netlink::Socket::Open());
     MINI_ASSIGN_OR_RETURN(int eth0, pod->IfIndex("eth0"));

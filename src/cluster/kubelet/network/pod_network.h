@@ -36,8 +36,15 @@ struct BridgeOptions {
   std::string bridge = "mini0";
   std::string nat_table = "mini-nat";  // nftables table (family ip): masquerade, hostPorts
   Cidr cidr;                      // the node's pod CIDR; the bridge holds its first address
-  std::filesystem::path state_dir;  // IP claims, hostPort records
+  std::filesystem::path state_dir;  // IP claims, hostPort records, network namespace pins
 };
+
+/// Where the network namespace of pod sandbox `id` is pinned: in the state directory, which
+/// is memory (a pin is a new inode, and a reboot ends the namespaces anyway).
+inline std::filesystem::path NetnsPin(const std::filesystem::path& state_dir,
+                                      const std::string& id) {
+  return state_dir / "netns" / id;
+}
 
 /// The real network, as root. Prepares the bridge, forwarding and NAT on first use.
 std::unique_ptr<PodNetwork> NewBridgeNetwork(BridgeOptions options);
