@@ -7,6 +7,7 @@
 
 #include "cli/commands/commands.h"
 #include "cli/table.h"
+#include "cluster/kubelet/run_dir.h"
 #include "cluster/runtime/image/image_store.h"
 #include "cluster/runtime/image/reference.h"
 #include "common/json.h"
@@ -24,22 +25,24 @@ std::string& NodeDataDir() {
 }
 
 // The native driver runs the control plane with --data-dir=<machine dir>/data.
-Result<std::filesystem::path> StoreRoot(const Globals& globals) {
-  if (!NodeDataDir().empty()) return img::ImageStoreRoot(NodeDataDir());
+Result<std::filesystem::path> NodeData(const Globals& globals) {
+  if (!NodeDataDir().empty()) return std::filesystem::path(NodeDataDir());
   MINI_ASSIGN_OR_RETURN(std::string profile, ResolveProfile(globals));
   MINI_ASSIGN_OR_RETURN(vm::Home home, vm::Home::FromEnvironment());
   MINI_ASSIGN_OR_RETURN(vm::ClusterConfig config, vm::LoadProfile(home, profile));
-  return img::ImageStoreRoot(home.MachineDir(profile) / "data");
+  return home.MachineDir(profile) / "data";
 }
 
 // Listing or removing never creates a store that loading has not.
 Result<img::ImageStorePtr> OpenStore(const Globals& globals, bool create) {
-  MINI_ASSIGN_OR_RETURN(std::filesystem::path root, StoreRoot(globals));
+  MINI_ASSIGN_OR_RETURN(std::filesystem::path data, NodeData(globals));
+  const std::filesystem::path root = img::ImageStoreRoot(data);
   std::error_code ec;
   if (!create && !std::filesystem::exists(root, ec)) {
     return img::ImageStorePtr();
   }
-  return img::OpenImageStore(root);
+  // The node's record of which containers use an image, so rm refuses those.
+  return img::OpenImageStore(root, {.users_dir = cluster::kubelet::ImageUsersDir(data)});
 }
 
 struct Advice {

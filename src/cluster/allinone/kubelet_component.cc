@@ -4,6 +4,7 @@
 
 #include "cluster/client/local_transport.h"
 #include "cluster/kubelet/machine_info.h"
+#include "cluster/kubelet/pods/container_config.h"
 #include "cluster/kubelet/pods/log_source.h"
 #include "cluster/kubelet/run_dir.h"
 #include "cluster/runtime/oci/cgroups.h"
@@ -20,7 +21,7 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   MINI_ASSIGN_OR_RETURN(CommandOutput crun, RunCommand({"crun", "--version"}));
   if (crun.exit_code != 0) return Status(Code::kFailedPrecondition, "crun does not run");
   MINI_RETURN_IF_ERROR(runtime::oci::PrepareCgroups().status());
-  MINI_ASSIGN_OR_RETURN(images_, runtime::image::OpenImageStore(runtime::image::ImageStoreRoot(data)));
+
   MINI_ASSIGN_OR_RETURN(std::filesystem::path self, SelfExecutable());
   // The small shim executable beside this one when it was installed; else this one's `shim`.
   std::filesystem::path small_shim = self.parent_path() / "mini-shim";
@@ -29,9 +30,15 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
                                       : std::vector<std::string>{self.string(), "shim"};
   MINI_RETURN_IF_ERROR(kubelet::MountRunDir(data));
   const std::filesystem::path run = kubelet::RunDir(data);
+  MINI_ASSIGN_OR_RETURN(images_, runtime::image::OpenImageStore(
+                                     runtime::image::ImageStoreRoot(data),
+                                     {.users_dir = kubelet::ImageUsersDir(data)}));
   runtime::containers::ContainerManagerOptions runtime_options{run / "containers", run / "crun",
                                                                shim};
   runtime_options.layers_root = data / "containers";
+  runtime_options.init_layers_root =
+      runtime::image::InitLayersRoot(runtime::image::ImageStoreRoot(data));
+  runtime_options.mount_points = kubelet::pods::CommonMountPoints();
   // A runtime that cannot be sealed still works; it only copies itself on every run.
   if (auto sealed = runtime::oci::SealedRuntime("crun", run / "bin"); sealed.ok()) {
     runtime_options.crun = sealed->string();

@@ -14,6 +14,8 @@ namespace fs = std::filesystem;
 
 fs::path RunDir(const fs::path& data_dir) { return data_dir / "run"; }
 
+fs::path ImageUsersDir(const fs::path& data_dir) { return RunDir(data_dir) / "image-users"; }
+
 Status MountRunDir(const fs::path& data_dir) {
   const fs::path run = RunDir(data_dir);
   MINI_RETURN_IF_ERROR(MakeDirs(run));

@@ -12,6 +12,9 @@
 namespace mini::cluster::kubelet {
 
 std::filesystem::path RunDir(const std::filesystem::path& data_dir);
+/// Where the node's image store records which containers use which image
+/// (runtime::image::ImageStoreOptions::users_dir); `mini image rm` reads them too.
+std::filesystem::path ImageUsersDir(const std::filesystem::path& data_dir);
 
 /// Mounts the tmpfs unless it is mounted already: an agent that restarts finds its running
 /// containers' state where it left it.

@@ -35,15 +35,17 @@ struct ImageRecord {
 
 // The records of the store's images and who uses them. The records live in one small file,
 // <root>/images.json, replaced atomically and synced. Users are kept apart, one file per
-// container under <root>/users/<image>, written without syncing: a user matters only
-// while its container runs, no container outlives the machine, and the node releases the
-// users of containers it no longer has when it starts. Syncing them had cost every container
-// start and removal two fsyncs under the store's lock, one after another across a burst of pods.
+// container under <users>/<image>, written without syncing (a node keeps them in memory): a
+// user matters only while its container runs, no container outlives the machine, and the node
+// releases the users of containers it no longer has when it starts. Syncing them had cost every
+// container start and removal two fsyncs under the store's lock, one after another across a
+// burst of pods.
 
 class RecordFile {
  public:
-  RecordFile(std::filesystem::path root, std::chrono::milliseconds lock_timeout)
-      : root_(std::move(root)), lock_timeout_(lock_timeout) {}
+  RecordFile(std::filesystem::path root, std::filesystem::path users,
+             std::chrono::milliseconds lock_timeout)
+      : root_(std::move(root)), users_(std::move(users)), lock_timeout_(lock_timeout) {}
 
   /// The records with their users; none when the file does not exist yet. kInvalidArgument
   /// when it is damaged.
@@ -64,10 +66,11 @@ class RecordFile {
 
  private:
   std::filesystem::path File() const { return root_ / "images.json"; }
-  std::filesystem::path UsersDir() const { return root_ / "users"; }
+  std::filesystem::path UsersDir() const { return users_; }
   Status ReadUsers(std::vector<ImageRecord>& records) const;
 
   std::filesystem::path root_;
+  std::filesystem::path users_;
   std::chrono::milliseconds lock_timeout_;
 };
 

@@ -4,6 +4,7 @@
 //   <root>/images.json        the records (image_records.h)
 //   <root>/blobs/sha256/      manifests, configs and layer blobs (blob_store.h)
 //   <root>/layers/<diffID>/   unpacked layers (layer_store.h)
+//   <root>/init/              the node's mount points per image (init_layer.h), swept with them
 //
 // Every method is safe to call from several threads and processes at once (the kubelet and
 // `mini image` share a store); all of them may block on disk and on the store's locks.
@@ -96,6 +97,9 @@ struct ImageStoreOptions {
   UnpackOptions unpack = DefaultUnpackOptions();
   /// How long to wait for another operation holding the store's locks.
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
+  /// Where the users of images are recorded; empty: <root>/users. A node keeps them in its
+  /// memory-backed run directory, as they matter only while containers run.
+  std::filesystem::path users_dir;
 };
 
 /// Where a node keeps its store: <data-dir>/images, for the kubelet and `mini image` alike.

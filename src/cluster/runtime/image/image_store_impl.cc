@@ -48,7 +48,8 @@ ImageStoreImpl::ImageStoreImpl(fs::path root, ImageStoreOptions options)
       options_(options),
       blobs_(root_),
       layers_(root_, options.unpack),
-      records_(root_, options.lock_timeout) {}
+      records_(root_, options.users_dir.empty() ? root_ / "users" : options.users_dir,
+               options.lock_timeout) {}
 
 Result<std::vector<ImageRecord>> ImageStoreImpl::Load(const fs::path& archive) {
   std::error_code ec;
