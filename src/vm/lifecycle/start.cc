@@ -2,8 +2,10 @@
 
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "common/files.h"
+#include "vm/lifecycle/background_mount.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
 
@@ -147,6 +149,11 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
           .WithReason("HOST_MOUNT");
     }
   }
+  // Shared by background `mini mount`s once the guest is up, so the driver boots without them.
+  std::vector<SharedDir> later;
+  if (!machine.driver->SharesAtStart() || request.mounts_in_background) {
+    later = std::exchange(machine.spec.mounts, {});
+  }
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
@@ -160,9 +167,14 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
       MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
       MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
     }
+    if (!later.empty()) {
+      MINI_RETURN_IF_ERROR(EnsureBackgroundMounts(ctx, machine, later));
+    }
     ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
     return WireKubeconfig(ctx, config, machine, request.keep_context);
   }
+  // Mounts of an earlier boot are ended while the guest can still unmount them.
+  MINI_RETURN_IF_ERROR(StopBackgroundMounts(ctx, config.name));
   if (state == MachineState::kRunning || state == MachineState::kError) {
     // A half-alive or crashed control plane is restarted from scratch, keeping its data.
     ctx.say("Restarting the control plane, which was not healthy ...");
@@ -183,6 +195,11 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
     ctx.say(fmt::format("Started \"{}\" without waiting for it to be ready (--wait=none)",
                         config.name));
+    for (const SharedDir& m : later) {
+      ctx.say(fmt::format(
+          "! {} is not mounted yet: run \"mini start -p {}\" again once the cluster is up",
+          m.host.string(), config.name));
+    }
     return Status::Ok();
   }
   spdlog::info("waiting up to {} s for https://{}:{}/readyz",
@@ -200,6 +217,9 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     MINI_RETURN_IF_ERROR(WaitForNode(ctx, config.name, endpoint, request.wait_timeout));
   }
   MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
+  if (!later.empty()) {
+    MINI_RETURN_IF_ERROR(EnsureBackgroundMounts(ctx, machine, later));
+  }
   ctx.say(
       fmt::format("Done! kubectl is now configured to use \"{}\" cluster and \"default\" "
                   "namespace by default",
