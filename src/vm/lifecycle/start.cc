@@ -162,9 +162,11 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     MINI_RETURN_IF_ERROR(machine.driver->Pause(machine.spec, false).WithReason("GUEST_UNPAUSE"));
   }
   if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
+    if (!request.config.ports.empty() || !request.config.mounts.empty()) {
+      MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
+    }
     if (!request.config.ports.empty()) {
       // A VM driver may forward new ports without a restart (the others' Start does nothing).
-      MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
       MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
     }
     if (!later.empty()) {

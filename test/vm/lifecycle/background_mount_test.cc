@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <algorithm>
+
 #include "common/files.h"
 #include "test/fakes/fake_driver.h"
 #include "test/fakes/fake_processes.h"
@@ -145,6 +147,18 @@ TEST_SUITE("vm/lifecycle/background_mount") {
       CHECK_FALSE(f.record->alive[4000]);
       CHECK_FALSE(fs::exists(f.PidFile()));
     }
+  }
+
+  TEST_CASE("a mount given to a running cluster is mounted and remembered") {
+    Fixture f;
+    StartRequest bare = f.Request();
+    bare.config.mounts.clear();
+    REQUIRE(StartCluster(f.ctx, bare).ok());
+    CHECK(f.record->spawned.empty());
+    REQUIRE(StartCluster(f.ctx, f.Request()).ok());
+    CHECK(f.record->spawned.size() == 1);
+    CHECK(std::count(f.world->calls.begin(), f.world->calls.end(), "Start t1") == 1);
+    CHECK(LoadProfile(f.ctx.home, "t1").value().mounts == std::vector<std::string>{f.Mount()});
   }
 
   TEST_CASE("a stale mount.pid is dropped without signalling anyone") {
