@@ -94,6 +94,22 @@ Status CheckSizes(const DriverDef& def, const ClusterConfig& c) {
   return Status::Ok();
 }
 
+// Checks the --mount-string directories, and takes out of the driver's spec those that are
+// shared by background `mini mount`s once the guest is up, so the driver boots without them.
+Result<std::vector<SharedDir>> TakeLaterMounts(const StartRequest& request, Machine& machine) {
+  for (const SharedDir& m : machine.spec.mounts) {
+    if (!std::filesystem::is_directory(m.host)) {
+      return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
+          .WithAdvice("create it, or give an existing host directory")
+          .WithReason("HOST_MOUNT");
+    }
+  }
+  if (!machine.driver->SharesAtStart() || request.mounts_in_background) {
+    return std::exchange(machine.spec.mounts, {});
+  }
+  return std::vector<SharedDir>{};
+}
+
 bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& machine) {
   auto endpoint = machine.driver->ApiEndpoint(machine.spec);
   return endpoint.ok() && WaitForApiServer(machine, AdminTls(ctx, profile, *endpoint), *endpoint,
@@ -142,18 +158,7 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     ctx.say(fmt::format("! --kvm-network is for the kvm2 driver; the {} driver ignores it",
                         config.driver));
   }
-  for (const SharedDir& m : machine.spec.mounts) {
-    if (!std::filesystem::is_directory(m.host)) {
-      return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
-          .WithAdvice("create it, or give an existing host directory")
-          .WithReason("HOST_MOUNT");
-    }
-  }
-  // Shared by background `mini mount`s once the guest is up, so the driver boots without them.
-  std::vector<SharedDir> later;
-  if (!machine.driver->SharesAtStart() || request.mounts_in_background) {
-    later = std::exchange(machine.spec.mounts, {});
-  }
+  MINI_ASSIGN_OR_RETURN(std::vector<SharedDir> later, TakeLaterMounts(request, machine));
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
@@ -169,11 +174,12 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
       // A VM driver may forward new ports without a restart (the others' Start does nothing).
       MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
     }
+    MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
     if (!later.empty()) {
       MINI_RETURN_IF_ERROR(EnsureBackgroundMounts(ctx, machine, later));
     }
     ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
-    return WireKubeconfig(ctx, config, machine, request.keep_context);
+    return Status::Ok();
   }
   // Mounts of an earlier boot are ended while the guest can still unmount them.
   MINI_RETURN_IF_ERROR(StopBackgroundMounts(ctx, config.name));
