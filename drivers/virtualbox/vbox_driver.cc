@@ -54,15 +54,6 @@ class VirtualBoxDriver : public vm::Driver {
   Status Start(const MachineSpec& spec) override {
     MINI_ASSIGN_OR_RETURN(MachineState state, State(spec));
     if (state == MachineState::kRunning) return Status::Ok();
-    if (!spec.mounts.empty()) {
-      // --mount-string shares are 9p devices on QEMU's command line; VirtualBox has none.
-      return Error(Code::kInvalidArgument,
-                   "the virtualbox driver cannot share host directories at start")
-          .WithAdvice(
-              "drop --mount-string and share the directory once the machine runs with "
-              "`mini mount HOST:GUEST`, or use --driver=qemu or --driver=kvm2")
-          .WithReason("HOST_MOUNT");
-    }
     MINI_RETURN_IF_ERROR(Create(spec));
     MINI_ASSIGN_OR_RETURN(fs::path iso,
                           vm::iso::EnsureGuestIso({spec.cache_dir, spec.mini_binary, spec.say}));
@@ -133,6 +124,10 @@ class VirtualBoxDriver : public vm::Driver {
     MINI_ASSIGN_OR_RETURN(qemu::Ports ports, qemu::ReadPorts(spec));
     return qemu::SshCommand(spec, "127.0.0.1", ports.ssh, command);
   }
+
+  // --mount-string shares are 9p devices on QEMU's command line; VirtualBox has none, so the
+  // lifecycle shares them over the route below once the guest is up.
+  bool SharesAtStart() const override { return false; }
 
   Result<vm::HostRoute> RouteToHost(const MachineSpec&) override {
     return vm::HostRoute{"127.0.0.1", kHostAlias};

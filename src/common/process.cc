@@ -119,6 +119,21 @@ class SystemProcesses : public Processes {
     return ProcessId{pid, stat->start_time};
   }
 
+  Result<std::vector<std::string>> CommandLine(pid_t pid) override {
+    auto text = ReadFile(fmt::format("/proc/{}/cmdline", pid));
+    if (!text.ok() || text->empty()) {
+      return Error(Code::kNotFound, "process {} is not running", pid);
+    }
+    std::vector<std::string> argv;
+    for (size_t start = 0; start < text->size();) {
+      size_t end = text->find('\0', start);
+      if (end == std::string::npos) end = text->size();
+      argv.push_back(text->substr(start, end - start));
+      start = end + 1;
+    }
+    return argv;
+  }
+
  private:
   std::mutex mu_;
   std::set<pid_t> children_;  // started here and not reaped yet; they may outlive this object

@@ -50,6 +50,10 @@ class Processes {
   virtual Status Signal(const ProcessId& id, int signal) = 0;
   /// Reads the identity of a live pid (for a pid just written to a file by its owner).
   virtual Result<ProcessId> Identify(pid_t pid) = 0;
+  /// The arguments a live process was started with (/proc/<pid>/cmdline); kNotFound when it is
+  /// gone or has none (a zombie). With its identity, it tells a process of ours from one that
+  /// reused its pid.
+  virtual Result<std::vector<std::string>> CommandLine(pid_t pid) = 0;
 };
 using ProcessesPtr = std::unique_ptr<Processes>;
 

@@ -125,6 +125,11 @@ class Driver {
     (void)command;
     return Error(Code::kUnimplemented, "this driver has no shell into its machine");
   }
+  /// Whether Start shares `spec.mounts` into the machine itself (virtio 9p devices on the
+  /// VM's command line). When false, the lifecycle shares them once the machine is up, with a
+  /// background `mini mount` per directory; the driver must then offer ShellCommand and
+  /// RouteToHost, and Start never sees the mounts.
+  virtual bool SharesAtStart() const { return true; }
   /// Where a host server must listen for the running machine to reach it, and the address the
   /// machine dials. kUnimplemented for drivers without such a route.
   virtual Result<HostRoute> RouteToHost(const MachineSpec& spec) {

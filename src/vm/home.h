@@ -5,6 +5,7 @@
 //   profiles/<name>/config.json       one cluster's configuration
 //   profiles/<name>/{apiserver,client}.{crt,key}
 //   profiles/<name>/logs/             control-plane / console output
+//   profiles/<name>/mount.pid         background `mini mount` processes that start left running
 //   machines/<name>/                  the driver's state (pid files, disks, data)
 //   locks/<name>.lock                 serialises mini processes working on one profile
 //   cache/                            images and downloads shared by profiles
@@ -33,6 +34,9 @@ class Home {
     return ProfileDir(name) / "config.json";
   }
   std::filesystem::path LogDir(const std::string& name) const { return ProfileDir(name) / "logs"; }
+  std::filesystem::path MountPidFile(const std::string& name) const {
+    return ProfileDir(name) / "mount.pid";
+  }
   std::filesystem::path MachineDir(const std::string& name) const {
     return root_ / "machines" / name;
   }

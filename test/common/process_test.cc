@@ -34,6 +34,23 @@ TEST_SUITE("common/process") {
     CHECK_FALSE(processes->Alive(*id));
   }
 
+  TEST_CASE("CommandLine reads the arguments of a live process, empty ones included") {
+    testing::TempDir dir;
+    auto processes = NewSystemProcesses();
+    auto id = processes->Spawn({{"/bin/sh", "-c", "sleep 30; exit 0", ""}, dir / "log"});
+    REQUIRE(id.ok());
+    // Until exec, the child still carries this process's arguments.
+    std::vector<std::string> argv;
+    for (int i = 0; i < 200 && (argv.empty() || argv[0] != "/bin/sh"); ++i) {
+      auto read = processes->CommandLine(id->pid);
+      argv = read.ok() ? *read : std::vector<std::string>{};
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(argv == std::vector<std::string>{"/bin/sh", "-c", "sleep 30; exit 0", ""});
+    REQUIRE(TerminateProcess(*processes, *id, std::chrono::seconds(5)).ok());
+    CHECK(processes->CommandLine(id->pid).status().code() == Code::kNotFound);
+  }
+
   TEST_CASE("Poll reports the exit code of a child that ended") {
     testing::TempDir dir;
     auto processes = NewSystemProcesses();

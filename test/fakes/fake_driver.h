@@ -22,8 +22,10 @@ class FakeDriver : public vm::Driver {
     std::vector<std::string> calls;  // "Start t1", "Kill t1"...
     std::map<std::string, std::unique_ptr<cluster::apiserver::Server>> servers;
     std::map<std::string, bool> crashed;
-    bool die_on_start = false;  // Start "succeeds" but the machine is dead at once
-    int shell_exit = 0;         // what commands run through ShellCommand exit with
+    bool die_on_start = false;                // Start "succeeds" but the machine is dead at once
+    int shell_exit = 0;                       // what commands run through ShellCommand exit with
+    bool shares_at_start = true;              // what SharesAtStart answers
+    std::vector<std::string> started_mounts;  // "HOST:GUEST" of every Start's spec.mounts
     std::shared_ptr<cluster::apiserver::Router> router = MakeRouter();
   };
 
@@ -45,6 +47,9 @@ class FakeDriver : public vm::Driver {
   }
   Status Start(const vm::MachineSpec& spec) override {
     world_->calls.push_back("Start " + spec.name);
+    for (const vm::SharedDir& m : spec.mounts) {
+      world_->started_mounts.push_back(m.host.string() + ":" + m.guest);
+    }
     MINI_RETURN_IF_ERROR(Create(spec));
     if (world_->die_on_start) {
       world_->crashed[spec.name] = true;
@@ -100,6 +105,7 @@ class FakeDriver : public vm::Driver {
     world_->calls.push_back(line);
     return std::vector<std::string>{"sh", "-c", "exit " + std::to_string(world_->shell_exit)};
   }
+  bool SharesAtStart() const override { return world_->shares_at_start; }
   Result<vm::HostRoute> RouteToHost(const vm::MachineSpec&) override {
     return vm::HostRoute{"127.0.0.1", "127.0.0.1"};
   }

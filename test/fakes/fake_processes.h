@@ -2,6 +2,7 @@
 // which processes are alive, so drivers can be tested without starting anything.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -18,6 +19,10 @@ class FakeProcesses : public Processes {
     /// Whether SIGTERM ends a process (false: only SIGKILL does).
     bool obeys_sigterm = true;
     pid_t next_pid = 4000;
+    /// Command lines of processes a test pretends exist (e.g. one that reused a pid).
+    std::map<pid_t, std::vector<std::string>> command_lines;
+    /// Called as a process starts, e.g. to write what it would print into its log.
+    std::function<void(const SpawnOptions&)> on_spawn;
   };
 
   explicit FakeProcesses(std::shared_ptr<Record> record) : record_(std::move(record)) {}
@@ -26,6 +31,7 @@ class FakeProcesses : public Processes {
     record_->spawned.push_back(options);
     pid_t pid = record_->next_pid++;
     record_->alive[pid] = true;
+    if (record_->on_spawn) record_->on_spawn(options);
     return ProcessId{pid, 1000u + static_cast<uint64_t>(pid)};
   }
   ChildState Poll(const ProcessId& id) override { return {Alive(id), 0}; }
@@ -46,6 +52,17 @@ class FakeProcesses : public Processes {
   }
   Result<ProcessId> Identify(pid_t pid) override {
     return ProcessId{pid, 1000u + static_cast<uint64_t>(pid)};
+  }
+  /// What a process was started with, unless a test says otherwise in `command_lines`.
+  Result<std::vector<std::string>> CommandLine(pid_t pid) override {
+    if (auto it = record_->command_lines.find(pid); it != record_->command_lines.end()) {
+      return it->second;
+    }
+    pid_t first = record_->next_pid - static_cast<pid_t>(record_->spawned.size());
+    if (pid < first || pid >= record_->next_pid || !record_->alive[pid]) {
+      return Status(Code::kNotFound, "not running");
+    }
+    return record_->spawned[static_cast<size_t>(pid - first)].argv;
   }
 
  private:

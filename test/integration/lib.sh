@@ -12,7 +12,15 @@ mkdir -p "$HOME"
 FAILURES=0
 
 cleanup() {
+  # Background `mini mount`s are delete's to end; these are killed only if it did not.
+  local mounts="" pidfile pid
+  for pidfile in "$MINI_HOME"/profiles/*/mount.pid; do
+    [ -f "$pidfile" ] && mounts+=" $(python3 -c 'import json,sys; print(*(m["pid"] for m in json.load(open(sys.argv[1]))["mounts"]))' "$pidfile")"
+  done
   "$MINI" delete --all >/dev/null 2>&1
+  for pid in $mounts; do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q " mount " && kill -9 "$pid"
+  done
   for pidfile in "$MINI_HOME"/machines/*/control-plane.pid; do
     [ -f "$pidfile" ] && kill -9 "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$pidfile")" 2>/dev/null
   done

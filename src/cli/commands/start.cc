@@ -1,4 +1,6 @@
+#include <cstdlib>
 #include <sstream>
+#include <string_view>
 
 #include "cli/commands/commands.h"
 #include "common/version.h"
@@ -137,6 +139,10 @@ Result<vm::StartRequest> BuildRequest(const StartOptions& o, const std::string& 
                                   : std::filesystem::absolute(mount.substr(0, colon)).string() +
                                         mount.substr(colon));
   }
+  // A test seam, not a setting: lets a driver that could share at boot (qemu) exercise the
+  // background mounts that drivers without boot-time shares (virtualbox) always use.
+  const char* background = std::getenv("MINI_TEST_BACKGROUND_MOUNTS");
+  r.mounts_in_background = background != nullptr && std::string_view(background) == "1";
   MINI_ASSIGN_OR_RETURN(r.wait_timeout, ParseDuration(o.wait_timeout));
   MINI_ASSIGN_OR_RETURN(r.wait, ParseWait(o.wait));
   MINI_RETURN_IF_ERROR(CheckKubernetesVersion(o.kubernetes_version));
@@ -183,7 +189,7 @@ void SetUpStart(CLI::App& app, Globals& globals) {
       ->delimiter(',');
   cmd->add_option("--mount-string", o->mounts,
                   "Share a host directory into the machine: HOST_DIR:GUEST_DIR (repeatable; VM "
-                  "drivers, over 9p)")
+                  "drivers, over 9p; virtualbox by a background mini mount)")
       ->allow_extra_args(false);
   cmd->add_option("--kvm-qemu-uri", o->kvm_qemu_uri,
                   "The libvirt daemon of the kvm2 driver (default qemu:///system)");

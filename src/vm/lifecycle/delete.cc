@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/files.h"
+#include "vm/lifecycle/background_mount.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
 
@@ -9,6 +10,11 @@ namespace mini::vm {
 Status DeleteCluster(const Context& ctx, const std::string& profile) {
   MINI_RETURN_IF_ERROR(ValidateProfileName(profile));
   MINI_ASSIGN_OR_RETURN(FileLock lock, LockProfile(ctx, profile));
+  // Before the machine goes, so each mount can still unmount in the guest. A mount that cannot
+  // be ended does not stop the deletion, which is how the user recovers.
+  if (Status s = StopBackgroundMounts(ctx, profile); !s.ok()) {
+    spdlog::warn("deleting \"{}\": {}", profile, s.message());
+  }
   auto config = LoadProfile(ctx.home, profile);
   if (config.ok()) {
     ctx.say(fmt::format("Deleting \"{}\" ({} driver) ...", profile, config->driver));

@@ -8,11 +8,13 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "common/process.h"
 #include "common/status.h"
 #include "vm/driver_registry.h"
 #include "vm/home.h"
@@ -28,6 +30,9 @@ struct Context {
   std::function<void(const std::string&)> say = [](const std::string&) {};
   /// How long to wait for another mini process working on the same profile.
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(30)};
+  /// Starts and watches the background `mini mount` processes of drivers that cannot share
+  /// directories at boot.
+  std::shared_ptr<Processes> processes = NewSystemProcesses();
 };
 
 struct StartRequest {
@@ -39,6 +44,10 @@ struct StartRequest {
   /// What start waits for (--wait): nothing, the API server (the default), or the node too.
   enum class WaitFor { kNone, kApiServer, kNode } wait = WaitFor::kApiServer;
   std::chrono::milliseconds wait_timeout{std::chrono::minutes(6)};
+  /// Shares --mount-string directories with background `mini mount` processes even when the
+  /// driver could share them at boot: a test seam, so VM drivers that can boot here exercise
+  /// the path a driver without boot-time shares (virtualbox) always takes.
+  bool mounts_in_background = false;
 };
 
 Status StartCluster(const Context& ctx, const StartRequest& request);

@@ -2,8 +2,10 @@
 
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include "common/files.h"
+#include "vm/lifecycle/background_mount.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
 
@@ -92,6 +94,22 @@ Status CheckSizes(const DriverDef& def, const ClusterConfig& c) {
   return Status::Ok();
 }
 
+// Checks the --mount-string directories, and takes out of the driver's spec those that are
+// shared by background `mini mount`s once the guest is up, so the driver boots without them.
+Result<std::vector<SharedDir>> TakeLaterMounts(const StartRequest& request, Machine& machine) {
+  for (const SharedDir& m : machine.spec.mounts) {
+    if (!std::filesystem::is_directory(m.host)) {
+      return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
+          .WithAdvice("create it, or give an existing host directory")
+          .WithReason("HOST_MOUNT");
+    }
+  }
+  if (!machine.driver->SharesAtStart() || request.mounts_in_background) {
+    return std::exchange(machine.spec.mounts, {});
+  }
+  return std::vector<SharedDir>{};
+}
+
 bool ApiServerReady(const Context& ctx, const std::string& profile, Machine& machine) {
   auto endpoint = machine.driver->ApiEndpoint(machine.spec);
   return endpoint.ok() && WaitForApiServer(machine, AdminTls(ctx, profile, *endpoint), *endpoint,
@@ -140,13 +158,7 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     ctx.say(fmt::format("! --kvm-network is for the kvm2 driver; the {} driver ignores it",
                         config.driver));
   }
-  for (const SharedDir& m : machine.spec.mounts) {
-    if (!std::filesystem::is_directory(m.host)) {
-      return Error(Code::kNotFound, "--mount-string: {} is not a directory", m.host.string())
-          .WithAdvice("create it, or give an existing host directory")
-          .WithReason("HOST_MOUNT");
-    }
-  }
+  MINI_ASSIGN_OR_RETURN(std::vector<SharedDir> later, TakeLaterMounts(request, machine));
 
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   spdlog::info("profile {}: driver {}, machine {}", config.name, config.driver, StateName(state));
@@ -155,14 +167,22 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     MINI_RETURN_IF_ERROR(machine.driver->Pause(machine.spec, false).WithReason("GUEST_UNPAUSE"));
   }
   if (state == MachineState::kRunning && ApiServerReady(ctx, config.name, machine)) {
+    if (!request.config.ports.empty() || !request.config.mounts.empty()) {
+      MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
+    }
     if (!request.config.ports.empty()) {
       // A VM driver may forward new ports without a restart (the others' Start does nothing).
-      MINI_RETURN_IF_ERROR(SaveProfile(ctx.home, config));
       MINI_RETURN_IF_ERROR(machine.driver->Start(machine.spec));
     }
+    MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
+    if (!later.empty()) {
+      MINI_RETURN_IF_ERROR(EnsureBackgroundMounts(ctx, machine, later));
+    }
     ctx.say(fmt::format("The \"{}\" cluster is already running; nothing to do.", config.name));
-    return WireKubeconfig(ctx, config, machine, request.keep_context);
+    return Status::Ok();
   }
+  // Mounts of an earlier boot are ended while the guest can still unmount them.
+  MINI_RETURN_IF_ERROR(StopBackgroundMounts(ctx, config.name));
   if (state == MachineState::kRunning || state == MachineState::kError) {
     // A half-alive or crashed control plane is restarted from scratch, keeping its data.
     ctx.say("Restarting the control plane, which was not healthy ...");
@@ -183,6 +203,11 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
     ctx.say(fmt::format("Started \"{}\" without waiting for it to be ready (--wait=none)",
                         config.name));
+    for (const SharedDir& m : later) {
+      ctx.say(fmt::format(
+          "! {} is not mounted yet: run \"mini start -p {}\" again once the cluster is up",
+          m.host.string(), config.name));
+    }
     return Status::Ok();
   }
   spdlog::info("waiting up to {} s for https://{}:{}/readyz",
@@ -200,6 +225,9 @@ Status StartCluster(const Context& ctx, const StartRequest& request) {
     MINI_RETURN_IF_ERROR(WaitForNode(ctx, config.name, endpoint, request.wait_timeout));
   }
   MINI_RETURN_IF_ERROR(WireKubeconfig(ctx, config, machine, request.keep_context));
+  if (!later.empty()) {
+    MINI_RETURN_IF_ERROR(EnsureBackgroundMounts(ctx, machine, later));
+  }
   ctx.say(
       fmt::format("Done! kubectl is now configured to use \"{}\" cluster and \"default\" "
                   "namespace by default",

@@ -1,4 +1,5 @@
 #include "common/files.h"
+#include "vm/lifecycle/background_mount.h"
 #include "vm/lifecycle/lifecycle.h"
 #include "vm/lifecycle/machine.h"
 
@@ -8,6 +9,9 @@ Status StopCluster(const Context& ctx, const std::string& profile) {
   MINI_ASSIGN_OR_RETURN(ClusterConfig config, LoadProfile(ctx.home, profile));
   MINI_ASSIGN_OR_RETURN(FileLock lock, LockProfile(ctx, profile));
   MINI_ASSIGN_OR_RETURN(Machine machine, OpenMachine(ctx, config, /*check_host=*/false));
+  // First, so each mount can still unmount in the guest; also when the machine is already
+  // stopped, as a mount may outlive a machine stopped from outside.
+  MINI_RETURN_IF_ERROR(StopBackgroundMounts(ctx, profile));
   MINI_ASSIGN_OR_RETURN(MachineState state, machine.driver->State(machine.spec));
   if (state == MachineState::kStopped || state == MachineState::kNonexistent) {
     ctx.say(fmt::format("The \"{}\" cluster is already stopped.", profile));
