@@ -8,6 +8,7 @@
 #include "cluster/kubelet/network/ipam.h"
 #include "cluster/kubelet/network/pod_network.h"
 #include "common/command.h"
+#include "common/files.h"
 #include "test/temp_dir.h"
 
 namespace mini::cluster::kubelet::network {
@@ -38,6 +39,21 @@ TEST_SUITE("kubelet/network/ipam") {
     CHECK(restarted.Release("b").ok());
     CHECK(restarted.Release("b").ok());
     CHECK(restarted.Allocate("f").value() == "10.9.0.3");
+  }
+
+  TEST_CASE("a released address is handed out again only after the rest of the range") {
+    mini::testing::TempDir dir;
+    Ipam ipam(dir.path(), Cidr::Parse("10.9.0.0/29").value());
+    CHECK(ipam.Allocate("a").value() == "10.9.0.2");
+    CHECK(ipam.Allocate("b").value() == "10.9.0.3");
+    REQUIRE(ipam.Release("a").ok());
+    CHECK_FALSE(ipam.Find("a").has_value());
+    CHECK_FALSE(std::filesystem::exists(dir / "10.9.0.2"));
+    CHECK(ipam.Allocate("c").value() == "10.9.0.4");
+    CHECK(ipam.Allocate("d").value() == "10.9.0.5");
+    CHECK(ipam.Allocate("e").value() == "10.9.0.6");
+    CHECK(ipam.Allocate("f").value() == "10.9.0.2");  // round the range
+    CHECK(ReadFile(dir / "10.9.0.2").value() == "f");
   }
 }
 

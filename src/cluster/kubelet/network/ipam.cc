@@ -36,20 +36,34 @@ std::string Cidr::Address(uint32_t offset) const {
   return text;
 }
 
-std::optional<std::string> Ipam::Find(const std::string& owner) const {
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir_, error)) {
-    auto content = ReadFile(entry.path());
-    if (content.ok() && *content == owner) return entry.path().filename().string();
+std::map<std::string, std::string>& Ipam::Owners() {
+  if (!owners_) {
+    owners_.emplace();
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(dir_, error)) {
+      auto content = ReadFile(entry.path());
+      if (content.ok()) (*owners_)[*content] = entry.path().filename().string();
+    }
   }
-  return std::nullopt;
+  return *owners_;
+}
+
+std::optional<std::string> Ipam::Find(const std::string& owner) {
+  std::lock_guard lock(mu_);
+  auto& owners = Owners();
+  auto it = owners.find(owner);
+  return it == owners.end() ? std::nullopt : std::optional(it->second);
 }
 
 Result<std::string> Ipam::Allocate(const std::string& owner) {
-  if (auto held = Find(owner)) return *held;
+  std::lock_guard lock(mu_);
+  auto& owners = Owners();
+  if (auto it = owners.find(owner); it != owners.end()) return it->second;
   MINI_RETURN_IF_ERROR(MakeDirs(dir_));
   // Skip the network address, the gateway and the broadcast address.
-  for (uint32_t offset = 2; offset + 1 < cidr_.Size(); ++offset) {
+  const uint32_t first = 2, count = cidr_.Size() > 3 ? cidr_.Size() - 3 : 0;
+  for (uint32_t tried = 0; tried < count; ++tried) {
+    const uint32_t offset = first + (next_ - first + tried) % count;
     std::string address = cidr_.Address(offset);
     fs::path claim = dir_ / address;
     int fd = ::open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -64,6 +78,8 @@ Result<std::string> Ipam::Allocate(const std::string& owner) {
       fs::remove(claim);
       return Status(Code::kInternal, "writing the claim of " + address);
     }
+    next_ = offset + 1;
+    owners[owner] = address;
     return address;
   }
   return Status(Code::kResourceExhausted,
@@ -71,11 +87,14 @@ Result<std::string> Ipam::Allocate(const std::string& owner) {
 }
 
 Status Ipam::Release(const std::string& owner) {
-  if (auto held = Find(owner)) {
-    std::error_code error;
-    fs::remove(dir_ / *held, error);
-    if (error) return Status(Code::kInternal, "releasing " + *held + ": " + error.message());
-  }
+  std::lock_guard lock(mu_);
+  auto& owners = Owners();
+  auto it = owners.find(owner);
+  if (it == owners.end()) return Status::Ok();
+  std::error_code error;
+  fs::remove(dir_ / it->second, error);
+  if (error) return Status(Code::kInternal, "releasing " + it->second + ": " + error.message());
+  owners.erase(it);
   return Status::Ok();
 }
 

@@ -1,11 +1,15 @@
 // Pod IP addresses from the node's pod CIDR, one file per address claimed (named after the
 // address, holding its owner), so claims survive agent restarts, two claims of one address
 // cannot both win (O_EXCL), and a leaked address is visible on disk. The gateway (the first
-// address) is never handed out.
+// address) is never handed out. The claims are read once; then an index of owners answers,
+// and new claims go round the range from the last one (as CNI's host-local does), so a burst
+// of pods costs one claim each rather than a scan of every claim and address before it.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -34,11 +38,17 @@ class Ipam {
   /// Frees the address of `owner`; nothing to free is not an error.
   Status Release(const std::string& owner);
   /// The address `owner` holds, if any.
-  std::optional<std::string> Find(const std::string& owner) const;
+  std::optional<std::string> Find(const std::string& owner);
 
  private:
+  /// The owners' addresses, read from the claims on first use. Under mu_.
+  std::map<std::string, std::string>& Owners();
+
   std::filesystem::path dir_;
   Cidr cidr_;
+  std::mutex mu_;
+  std::optional<std::map<std::string, std::string>> owners_;
+  uint32_t next_ = 2;  // where the next claim is tried first
 };
 
 }  // namespace mini::cluster::kubelet::network
