@@ -32,14 +32,16 @@ constexpr size_t kMaxLine = 16 * 1024;
 // After the init exits, how long output still held open by strays is waited for.
 constexpr int kDrainMillis = 2000;
 
+// Formatted by hand: glibc's strftime calls tzset, which looks at /etc/localtime again on
+// every call, that is on every line a container writes.
 std::string NowNanos() {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
   tm utc{};
   gmtime_r(&now.tv_sec, &utc);
-  char text[40];
-  strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:09d}Z", text, now.tv_nsec);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:09d}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                     now.tv_nsec);
 }
 
 // The CRI log of one container: whole lines tagged F, long ones cut into P pieces, rotated by

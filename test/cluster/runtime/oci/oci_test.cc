@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "cluster/runtime/oci/cgroups.h"
 #include "cluster/runtime/oci/shim.h"
@@ -140,6 +143,15 @@ TEST_SUITE("runtime/oci/shim") {
     CHECK(log.find(" stderr F err\n") != std::string::npos);
     CHECK(log.find(" stdout P " + std::string(16384, 'x') + "\n") != std::string::npos);
     CHECK(log.find(" stdout F " + std::string(20000 - 16384, 'x') + "\n") != std::string::npos);
+    // Each record starts with the time in RFC 3339 with nanoseconds, in UTC.
+    static const std::regex kRecord(
+        R"(^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{9}Z std(out|err) [PF] )");
+    std::istringstream lines(log);
+    int records = 0;
+    for (std::string line; std::getline(lines, line); ++records) {
+      CHECK_MESSAGE(std::regex_search(line.substr(0, 60), kRecord), line.substr(0, 60));
+    }
+    CHECK(records == 4);
   }
 
   TEST_CASE("a command that does not exist is a start error with crun's reason") {
