@@ -30,7 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 Status NetlinkError(int error, const std::string& what) {
   return Status(Code::kInternal, what + ": " + nl_geterror(error));
 }

@@ -21,7 +21,6 @@ Status KubeletComponent::StartPods(const std::string& host_ip) {
   MINI_ASSIGN_OR_RETURN(CommandOutput crun, RunCommand({"crun", "--version"}));
   if (crun.exit_code != 0) return Status(Code::kFailedPrecondition, "crun does not run");
   MINI_RETURN_IF_ERROR(runtime::oci::PrepareCgroups().status());
-
   MINI_ASSIGN_OR_RETURN(std::filesystem::path self, SelfExecutable());
   // The small shim executable beside this one when it was installed; else this one's `shim`.
   std::filesystem::path small_shim = self.parent_path() / "mini-shim";
